@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.Function;
 
 /**
  * A reusable batch of Ethernet frames (destination MAC first, no FCS) in one native slab, so a
@@ -23,6 +24,7 @@ public final class FrameBatch {
     private final SocketAddress[] peers;
     private final int slotSize;
     private int size;
+    private Object scratch;
 
     /**
      * @param capacity number of slots
@@ -112,6 +114,21 @@ public final class FrameBatch {
         lengths[i] = length;
         peers[i] = peer;
         size++;
+    }
+
+    /**
+     * Per-batch state a transport builds on first use and then reuses (native message headers,
+     * receive buffers), so the hot path allocates nothing. Only one kind is kept: a batch that
+     * alternates between transports of different kinds rebuilds it on each switch.
+     */
+    <T> T scratch(Class<T> type, Function<FrameBatch, T> factory) {
+        Object current = scratch;
+        if (type.isInstance(current)) {
+            return type.cast(current);
+        }
+        T created = factory.apply(this);
+        scratch = created;
+        return created;
     }
 
     private void checkIndex(int i) {
