@@ -1,5 +1,8 @@
 package org.visorfleet.e2e;
 
+import java.io.Closeable;
+import java.io.IOException;
+
 /**
  * An AoE target serving one disk image for the length of a test: {@code vblade} today, visorfleet's
  * own target once it exists. Tests start one per scenario in try-with-resources, next to the
@@ -9,7 +12,7 @@ package org.visorfleet.e2e;
  * stops it and only it (its own processes, by PID, and interfaces it created) and leaves every write
  * it acknowledged in the image file.
  */
-interface AoeTarget extends AutoCloseable {
+interface AoeTarget extends Closeable {
 
     AoeAddress address();
 
@@ -17,5 +20,5 @@ interface AoeTarget extends AutoCloseable {
     String log();
 
     @Override
-    void close() throws Exception;
+    void close() throws IOException;
 }

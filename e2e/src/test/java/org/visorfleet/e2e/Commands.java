@@ -44,4 +44,34 @@ final class Commands {
         }
         return text;
     }
+
+    /**
+     * Ends {@code process} (only that PID): SIGTERM, then SIGKILL after 5 s. Does not throw
+     * InterruptedException, so close() methods can use it; an interrupt escalates to SIGKILL at once
+     * and is re-asserted on the calling thread.
+     */
+    static void terminate(Process process) {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Joins a reader thread for up to 5 s, keeping the interrupt flag instead of throwing. */
+    static void join(Thread thread) {
+        try {
+            thread.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -1,11 +1,11 @@
 package org.visorfleet.e2e;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.visorfleet.aoe.testing.Prerequisites;
 
@@ -17,7 +17,7 @@ import org.visorfleet.aoe.testing.Prerequisites;
  *
  * <p>{@link #close} kills that QEMU by its PID.
  */
-final class DgramTapRelay implements AutoCloseable {
+final class DgramTapRelay implements Closeable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
     private final Process process;
     private final Path log;
@@ -81,13 +81,7 @@ final class DgramTapRelay implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor();
-            }
-        }
+    public void close() {
+        Commands.terminate(process);
     }
 }

@@ -167,14 +167,8 @@ final class QemuGuest implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor();
-            }
-        }
-        reader.join(Duration.ofSeconds(5));
+    public void close() {
+        Commands.terminate(process);
+        Commands.join(reader);
     }
 }

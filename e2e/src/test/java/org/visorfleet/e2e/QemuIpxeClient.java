@@ -79,7 +79,7 @@ final class QemuIpxeClient implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         guest.close();
     }
 }

@@ -1,5 +1,6 @@
 package org.visorfleet.e2e;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,7 @@ import org.visorfleet.aoe.testing.Prerequisites;
  * no router solicitations into the test link), deleted on {@link #close}. QEMU attaches to it with
  * {@link ClientLink.Tap}; a target on the host (vblade) listens on it like on any Ethernet port.
  */
-final class TapInterface implements AutoCloseable {
+final class TapInterface implements Closeable {
     private static final Duration IP_TIMEOUT = Duration.ofSeconds(10);
     private final String name;
     private final String ip;
@@ -57,8 +58,13 @@ final class TapInterface implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
-        Commands.run(IP_TIMEOUT, ip, "link", "del", "dev", name);
+    public void close() throws IOException {
+        try {
+            Commands.run(IP_TIMEOUT, ip, "link", "del", "dev", name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while deleting " + name + "; remove it with: ip link del " + name, e);
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.visorfleet.e2e;
 
 import java.io.BufferedReader;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ final class VbladeTarget implements AoeTarget {
     private final StringBuilder log = new StringBuilder();
     private final CountDownLatch ready = new CountDownLatch(1);
     private final Thread reader;
-    private final Deque<AutoCloseable> owned = new ArrayDeque<>();
+    private final Deque<Closeable> owned = new ArrayDeque<>();
 
     private VbladeTarget(AoeAddress address, Process process) {
         this.address = address;
@@ -64,12 +65,12 @@ final class VbladeTarget implements AoeTarget {
      * the other end of its UDP link, exactly where a native UDP target would listen.
      */
     static VbladeTarget overDgram(Path workDir, DgramLink link, AoeAddress address, Path image)
-            throws Exception {
+            throws IOException, InterruptedException {
         TapInterface tap = TapInterface.create();
         VbladeTarget target;
         try {
             target = onInterface(tap.name(), address, image);
-        } catch (Exception e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
             closeAfterFailure(tap, e);
             throw e;
         }
@@ -77,16 +78,16 @@ final class VbladeTarget implements AoeTarget {
         try {
             target.owned.push(DgramTapRelay.start(workDir, tap.name(), link));
             return target;
-        } catch (Exception e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
             closeAfterFailure(target, e);
             throw e;
         }
     }
 
-    private static void closeAfterFailure(AutoCloseable resource, Exception failure) {
+    private static void closeAfterFailure(Closeable resource, Exception failure) {
         try {
             resource.close();
-        } catch (Exception e) {
+        } catch (IOException | RuntimeException e) {
             failure.addSuppressed(e);
         }
     }
@@ -132,20 +133,14 @@ final class VbladeTarget implements AoeTarget {
     }
 
     @Override
-    public void close() throws Exception {
-        Exception failure = null;
-        if (process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor();
-            }
-        }
-        reader.join(Duration.ofSeconds(5));
+    public void close() throws IOException {
+        IOException failure = null;
+        Commands.terminate(process);
+        Commands.join(reader);
         while (!owned.isEmpty()) {
             try {
                 owned.pop().close();
-            } catch (Exception e) {
+            } catch (IOException e) {
                 if (failure == null) {
                     failure = e;
                 } else {
