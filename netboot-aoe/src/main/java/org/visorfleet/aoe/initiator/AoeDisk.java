@@ -88,7 +88,7 @@ public final class AoeDisk {
     }
 
     public void flush() throws IOException {
-        command(AtaMessage.of(AtaMessage.AFLAG_EXTENDED, 0, 0, FLUSH_CACHE_EXT, 0));
+        command(AtaMessage.of(0, 0, 0, FLUSH_CACHE, 0)); // 0xE7: vblade aborts the EXT form
     }
 
     /** Reads {@code dst.remaining()} bytes (whole sectors) from {@code lba}, {@code window} requests in flight. */
