@@ -122,8 +122,9 @@ final class AoeCli {
                 try {
                     server.close();
                     LOG.log(System.Logger.Level.INFO, "stopped: {0} requests, {1} sectors read, {2} written",
-                            target.count(AoeTarget.Counter.REQUESTS), target.count(AoeTarget.Counter.SECTORS_READ),
-                            target.count(AoeTarget.Counter.SECTORS_WRITTEN));
+                            String.valueOf(target.count(AoeTarget.Counter.REQUESTS)),
+                            String.valueOf(target.count(AoeTarget.Counter.SECTORS_READ)),
+                            String.valueOf(target.count(AoeTarget.Counter.SECTORS_WRITTEN)));
                 } catch (IOException e) {
                     LOG.log(System.Logger.Level.ERROR, "stopping: {0}", e.toString());
                 } finally {
