@@ -134,7 +134,7 @@ public final class CowOverlayStore implements BlockStore {
     private static OverlayBitmap readBitmap(OverlayFile f, OverlayHeader h) throws IOException {
         OverlayBitmap bitmap = new OverlayBitmap(h.sectorCount());
         ByteBuffer buf = ByteBuffer.allocate(OverlayBitmap.CHUNK_BYTES
-                * (int) Math.min(BITMAP_READ_CHUNKS, bitmap.chunkCount()));
+                * Math.min(BITMAP_READ_CHUNKS, bitmap.chunkCount()));
         for (int chunk = 0; chunk < bitmap.chunkCount(); ) {
             int chunks = Math.min(bitmap.chunkCount() - chunk, buf.capacity() / OverlayBitmap.CHUNK_BYTES);
             buf.clear().limit(chunks * OverlayBitmap.CHUNK_BYTES);
