@@ -27,8 +27,9 @@ import java.util.Objects;
  *   <li>{@link #flush} syncs the overlay file ({@code fdatasync}); it precedes the ATA FLUSH CACHE
  *       reply. After a power loss, sectors written since the last flush may read old, new or zero
  *       (see the recovery rules in {@code FORMAT.md}).</li>
- *   <li>Threads: reads and writes run concurrently without a store-wide lock. Bitmap updates
- *       serialise per 16 MiB of disk, only for sectors written for the first time. Sector-level
+ *   <li>Threads: reads and writes run concurrently without a store-wide lock; reads take no lock.
+ *       After its data write, a write briefly holds the bitmap lock of each 16 MiB of disk it
+ *       touches, doing I/O under it only for sectors written for the first time. Sector-level
  *       atomicity between a read and a concurrent write of the same sector is the kernel's page
  *       cache copy, as for {@link RawFileStore}.</li>
  * </ul>
@@ -134,7 +135,7 @@ public final class CowOverlayStore implements BlockStore {
     private static OverlayBitmap readBitmap(OverlayFile f, OverlayHeader h) throws IOException {
         OverlayBitmap bitmap = new OverlayBitmap(h.sectorCount());
         ByteBuffer buf = ByteBuffer.allocate(OverlayBitmap.CHUNK_BYTES
-                * (int) Math.min(BITMAP_READ_CHUNKS, bitmap.chunkCount()));
+                * Math.min(BITMAP_READ_CHUNKS, bitmap.chunkCount()));
         for (int chunk = 0; chunk < bitmap.chunkCount(); ) {
             int chunks = Math.min(bitmap.chunkCount() - chunk, buf.capacity() / OverlayBitmap.CHUNK_BYTES);
             buf.clear().limit(chunks * OverlayBitmap.CHUNK_BYTES);

@@ -44,6 +44,7 @@ final class DiskUsage {
         }
     }
 
+    @SuppressWarnings("restricted") // the one native call of this package; see the class comment
     private static MethodHandle lookup() {
         try {
             Linker linker = Linker.nativeLinker();

@@ -16,9 +16,15 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * the on-disk bytes read as little-endian longs.
  *
  * <p>Threads: {@link #isSet} and {@link #run} take no lock. {@link #set} serialises per chunk on the
- * chunk's monitor and persists the changed words while holding it. That is what keeps the file
- * right: two writers snapshotting the same word could otherwise land their {@code pwrite}s in the
- * opposite order and the older snapshot would erase a bit whose write was already acknowledged.
+ * chunk's monitor and persists the changed words while holding it, for two reasons:
+ * <ul>
+ *   <li>Two writers snapshotting the same word could otherwise land their {@code pwrite}s in the
+ *       opposite order, and the older snapshot would erase a bit whose write was acknowledged.</li>
+ *   <li>A bit is final only once persisted. A writer that found its bits already set without
+ *       taking the lock could return while another writer's persist of those bits is failing and
+ *       about to roll them back, losing an acknowledged write. So even writes that add no bits
+ *       take the monitor (briefly, without I/O); there is deliberately no lock-free shortcut.</li>
+ * </ul>
  */
 final class OverlayBitmap {
     static final int CHUNK_BYTES = 4096;
@@ -105,52 +111,78 @@ final class OverlayBitmap {
 
     /**
      * Sets the bits of sectors {@code [lba, lba + n)} and hands each changed run of words to
-     * {@code sink} (only words that gained a bit). If the sink throws, the bits this call set are
+     * {@code sink} (only words that gained a bit). If the sink throws, every bit this call set is
      * cleared again and the exception propagates.
      */
     void set(long lba, int n, Sink sink) throws IOException {
-        long end = lba + n;
-        for (long at = lba; at < end; ) {
-            int index = chunkIndex(at);
-            long stop = Math.min(end, (index + 1L) * CHUNK_SECTORS);
-            setInChunk(index, at, stop, sink);
-            at = stop;
+        setFrom(lba, lba + n, sink);
+    }
+
+    /**
+     * Locks the chunks of a request in ascending order and keeps them locked until the whole request
+     * is persisted. Releasing a chunk early would be unsafe: a concurrent write of one of its sectors
+     * could see the bit set, return, and then lose its acknowledged data to our rollback.
+     */
+    private void setFrom(long from, long end, Sink sink) throws IOException {
+        int index = chunkIndex(from);
+        long stop = Math.min(end, (index + 1L) * CHUNK_SECTORS);
+        AtomicLongArray c = chunk(index);
+        synchronized (c) {
+            long[] added = addBits(c, index, from, stop);
+            int newBits = 0;
+            for (long a : added) {
+                newBits += Long.bitCount(a);
+            }
+            try {
+                if (newBits > 0) {
+                    persist(c, index, wordIndex(from), added, sink);
+                }
+                count.addAndGet(newBits);
+                try {
+                    if (stop < end) {
+                        setFrom(stop, end, sink);
+                    }
+                } catch (IOException | RuntimeException | Error e) {
+                    count.addAndGet(-newBits);
+                    throw e;
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                removeBits(c, wordIndex(from), added);
+                throw e;
+            }
         }
     }
 
-    private void setInChunk(int index, long from, long to, Sink sink) throws IOException {
-        AtomicLongArray c = chunk(index);
+    /** Sets the bits of {@code [from, to)} in chunk {@code c}; returns, per word, the bits that were new. */
+    private static long[] addBits(AtomicLongArray c, int index, long from, long to) {
         int firstWord = wordIndex(from);
-        int lastWord = wordIndex(to - 1);
-        synchronized (c) {
-            long[] added = new long[lastWord - firstWord + 1];
-            long newBits = 0;
-            for (int w = firstWord; w <= lastWord; w++) {
-                long old = c.get(w);
-                long add = mask(index, w, from, to) & ~old;
-                if (add != 0) {
-                    c.set(w, old | add);
-                    added[w - firstWord] = add;
-                    newBits += Long.bitCount(add);
-                }
+        long[] added = new long[wordIndex(to - 1) - firstWord + 1];
+        for (int i = 0; i < added.length; i++) {
+            long old = c.get(firstWord + i);
+            added[i] = mask(index, firstWord + i, from, to) & ~old;
+            if (added[i] != 0) {
+                c.set(firstWord + i, old | added[i]);
             }
-            if (newBits == 0) {
-                return;
-            }
-            ByteBuffer bytes = ByteBuffer.allocate(added.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            for (int w = firstWord; w <= lastWord; w++) {
-                bytes.putLong(c.get(w));
-            }
-            try {
-                sink.write((long) index * CHUNK_BYTES + (long) firstWord * Long.BYTES, bytes.flip());
-            } catch (IOException | RuntimeException | Error e) {
-                for (int w = firstWord; w <= lastWord; w++) {
-                    c.set(w, c.get(w) & ~added[w - firstWord]);
-                }
-                throw e;
-            }
-            count.addAndGet(newBits);
         }
+        return added;
+    }
+
+    private static void removeBits(AtomicLongArray c, int firstWord, long[] added) {
+        for (int i = 0; i < added.length; i++) {
+            if (added[i] != 0) {
+                c.set(firstWord + i, c.get(firstWord + i) & ~added[i]);
+            }
+        }
+    }
+
+    /** Writes the current value of the words that {@code added} spans. */
+    private static void persist(AtomicLongArray c, int index, int firstWord, long[] added, Sink sink)
+            throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(added.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < added.length; i++) {
+            bytes.putLong(c.get(firstWord + i));
+        }
+        sink.write((long) index * CHUNK_BYTES + (long) firstWord * Long.BYTES, bytes.flip());
     }
 
     private AtomicLongArray chunk(int index) {

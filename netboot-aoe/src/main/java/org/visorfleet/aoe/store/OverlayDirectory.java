@@ -23,9 +23,12 @@ public final class OverlayDirectory {
 
     private final Path root;
 
-    /** Uses {@code root}, creating it if missing. */
+    /** Uses {@code root}, creating it (durably) if missing. */
     public OverlayDirectory(Path root) throws IOException {
-        Files.createDirectories(root);
+        if (!Files.isDirectory(root)) {
+            Files.createDirectories(root);
+            OverlayFile.syncDirectory(root.toAbsolutePath().getParent());
+        }
         this.root = root.toRealPath();
     }
 

@@ -73,7 +73,9 @@ final class ChildJvm implements AutoCloseable {
 
     /** SIGKILL, then every line the child printed before it died. */
     List<String> kill() throws InterruptedException {
-        process.destroyForcibly();
+        // Through the handle: Process.destroyForcibly() would also close our end of the stdout pipe
+        // and lose acknowledgements the child printed that we have not read yet.
+        process.toHandle().destroyForcibly();
         process.waitFor();
         reader.join();
         List<String> rest = new ArrayList<>();
@@ -91,10 +93,14 @@ final class ChildJvm implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroyForcibly();
-            process.waitFor();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -13,11 +13,12 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class OverlayBitmapTest {
     private static final long SECTORS = 3 * OverlayBitmap.CHUNK_SECTORS + 100;
-    private final byte[] disk = new byte[(int) (4 * OverlayBitmap.CHUNK_BYTES)];
+    private final byte[] disk = new byte[4 * OverlayBitmap.CHUNK_BYTES];
     private final OverlayBitmap.Sink sink = (offset, bytes) -> bytes.get(disk, (int) offset, bytes.remaining());
 
     @Test
@@ -99,6 +100,69 @@ class OverlayBitmapTest {
         assertFalse(bitmap.isSet(12));
         bitmap.set(8, 8, sink);
         assertEquals(8, bitmap.count());
+    }
+
+    /** Found by OverlayCrashTest: a write across a chunk boundary whose second persist fails. */
+    @Test
+    void aFailureInALaterChunkRollsBackTheEarlierChunksToo() throws IOException {
+        OverlayBitmap bitmap = new OverlayBitmap(SECTORS);
+        long boundary = OverlayBitmap.CHUNK_SECTORS;
+        bitmap.set(boundary - 2, 1, sink);
+        AtomicInteger calls = new AtomicInteger();
+        assertThrows(IOException.class, () -> bitmap.set(boundary - 4, 8, (offset, bytes) -> {
+            if (calls.incrementAndGet() == 2) {
+                throw new IOException("disk full");
+            }
+            sink.write(offset, bytes);
+        }));
+        assertEquals(2, calls.get(), "first chunk persisted, second failed");
+        assertEquals(1, bitmap.count());
+        assertEquals(1, bitmap.run(boundary - 2, 8, true));
+        assertEquals(2, bitmap.run(boundary - 4, 8, false));
+        assertEquals(8, bitmap.run(boundary - 1, 8, false), "rolled back on both sides of the boundary");
+    }
+
+    /** Racing writers across a chunk boundary: no deadlock, and the file ends up equal to memory. */
+    @Test
+    void concurrentSettersLeaveTheFileEqualToMemory() throws Exception {
+        long seed = TestDisks.seed("concurrentSettersLeaveTheFileEqualToMemory");
+        OverlayBitmap bitmap = new OverlayBitmap(SECTORS);
+        byte[] file = new byte[disk.length];
+        OverlayBitmap.Sink slowSink = (offset, bytes) -> {
+            byte[] copy = new byte[bytes.remaining()];
+            bytes.get(copy);
+            Thread.yield(); // widen the window between snapshot and write
+            synchronized (file) {
+                System.arraycopy(copy, 0, file, (int) offset, copy.length);
+            }
+        };
+        long boundary = OverlayBitmap.CHUNK_SECTORS;
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            Random random = new Random(seed + t);
+            threads[t] = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 2000; i++) {
+                    try {
+                        bitmap.set(boundary - 300 + random.nextInt(600), 1 + random.nextInt(40), slowSink);
+                    } catch (IOException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            });
+        }
+        for (Thread t : threads) {
+            t.join(20_000);
+            assertFalse(t.isAlive(), "deadlock? seed " + seed);
+        }
+        OverlayBitmap reloaded = new OverlayBitmap(SECTORS);
+        for (int chunk = 0; chunk < reloaded.chunkCount(); chunk++) {
+            reloaded.load(chunk, ByteBuffer.wrap(file, chunk * OverlayBitmap.CHUNK_BYTES, OverlayBitmap.CHUNK_BYTES)
+                    .slice());
+        }
+        assertEquals(bitmap.count(), reloaded.count(), "seed " + seed);
+        for (long lba = boundary - 300; lba < boundary + 340; lba++) {
+            assertEquals(bitmap.isSet(lba), reloaded.isSet(lba), "seed " + seed + " sector " + lba);
+        }
     }
 
     @Test

@@ -51,6 +51,7 @@ class OverlayDirectoryTest {
                 CowOverlayStore c = overlays.open(E10, A, golden, TAG)) {
             TestDisks.write(a, 0, new byte[3 * 512]);
             TestDisks.write(c, 5, new byte[512]);
+            assertEquals(0, b.allocatedSectors());
             assertEquals(overlays.root().resolve("e2.1/52-54-00-12-34-56.overlay"), a.path());
             // Listed while open in this JVM: counts come from the open stores.
             assertEquals(List.of(E10 + " " + B + " 0", E10 + " " + A + " 512", E21 + " " + A + " 1536"),
