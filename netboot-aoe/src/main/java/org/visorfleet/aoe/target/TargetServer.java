@@ -1,0 +1,116 @@
+package org.visorfleet.aoe.target;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
+import org.visorfleet.aoe.transport.FrameBatch;
+import org.visorfleet.aoe.transport.FrameTransport;
+
+/**
+ * Runs an {@link AoeTarget} on a {@link FrameTransport} with a few platform worker threads (they
+ * block in native receive calls, which would pin virtual threads anyway). Each worker owns its
+ * batches: receive up to {@link #BATCH} frames in one call, handle them, send all replies in one call.
+ */
+public final class TargetServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(TargetServer.class.getName());
+    /** Frames per receive/send call: enough to amortise the syscall, small enough to stay in cache. */
+    static final int BATCH = 32;
+
+    private final AoeTarget target;
+    private final FrameTransport transport;
+    private final List<Thread> workers = new ArrayList<>();
+    private volatile boolean running = true;
+
+    private TargetServer(AoeTarget target, FrameTransport transport) {
+        this.target = target;
+        this.transport = transport;
+    }
+
+    /** Starts {@code workers} threads serving {@code target} on {@code transport}. */
+    public static TargetServer start(AoeTarget target, FrameTransport transport, int workers) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers " + workers);
+        }
+        TargetServer server = new TargetServer(target, transport);
+        for (int i = 0; i < workers; i++) {
+            Thread t = Thread.ofPlatform()
+                    .name("aoe-" + transport.describe() + "-" + i)
+                    .daemon()
+                    .start(server::serve);
+            server.workers.add(t);
+        }
+        LOG.log(Level.INFO, "AoE target on {0} (MAC {1}, MTU {2}, {3} sectors/frame, {4} workers): exports {5}",
+                transport.describe(), transport.localMac(), String.valueOf(transport.mtu()),
+                String.valueOf(target.config().maxSectorsPerFrame()), String.valueOf(workers), target.exports().stream().map(e -> "e" + e.address()).toList());
+        return server;
+    }
+
+    public AoeTarget target() {
+        return target;
+    }
+
+    public FrameTransport transport() {
+        return transport;
+    }
+
+    private void serve() {
+        int slot = target.config().maxFrame();
+        try (Arena arena = Arena.ofConfined()) {
+            FrameBatch in = new FrameBatch(BATCH, slot, arena);
+            FrameBatch out = new FrameBatch(BATCH + target.maxRepliesPerRequest(), slot, arena);
+            while (running) {
+                try {
+                    int n = transport.receive(in);
+                    out.clear();
+                    for (int i = 0; i < n; i++) {
+                        if (out.capacity() - out.size() < target.maxRepliesPerRequest()) {
+                            transport.send(out);
+                            out.clear();
+                        }
+                        target.handle(in.frame(i), in.peer(i), out);
+                    }
+                    if (out.size() > 0) {
+                        transport.send(out);
+                    }
+                } catch (ClosedChannelException closed) {
+                    return;
+                } catch (IOException | RuntimeException failure) {
+                    if (!running) {
+                        return;
+                    }
+                    // a send can fail transiently (ENOBUFS on a full queue); the initiator retransmits
+                    LOG.log(Level.WARNING, "AoE worker on {0}: {1}", transport.describe(), failure.toString());
+                }
+            }
+        }
+    }
+
+    /** Stops the workers, closes the transport, then flushes and closes every export's storage. */
+    @Override
+    public void close() throws IOException {
+        running = false;
+        transport.close();
+        for (Thread t : workers) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        IOException first = null;
+        for (TargetExport e : target.exports()) {
+            try {
+                e.close();
+            } catch (IOException failure) {
+                first = first == null ? failure : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}
