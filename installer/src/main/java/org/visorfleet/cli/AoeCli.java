@@ -100,8 +100,9 @@ final class AoeCli {
         @Option(names = "--mtu", defaultValue = "1500", description = "MTU in --udp mode (default: ${DEFAULT-VALUE})")
         int mtu;
 
-        @Option(names = "--workers", defaultValue = "2", description = "worker threads (default: ${DEFAULT-VALUE})")
-        int workers;
+        @Option(names = "--workers", paramLabel = "N",
+                description = "worker threads (default: half the CPUs, at least 1: the rest serve the network stack)")
+        int workers = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
         @Override
         public Integer call() throws Exception {
