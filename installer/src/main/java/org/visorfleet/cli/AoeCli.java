@@ -75,7 +75,7 @@ final class AoeCli {
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true,
-            description = "Serve disk images over AoE in the foreground until SIGTERM or Ctrl-C.")
+            description = "Serve disk images over AoE in the foreground until SIGTERM or Ctrl-C (then exit 0 once stopped cleanly).")
     static final class Serve implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -120,6 +120,7 @@ final class AoeCli {
             TargetServer server = TargetServer.start(target, transport, workers);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                int status = 0;
                 try {
                     server.close();
                     LOG.log(System.Logger.Level.INFO, "stopped: {0} requests, {1} sectors read, {2} written",
@@ -128,9 +129,15 @@ final class AoeCli {
                             String.valueOf(target.count(AoeTarget.Counter.SECTORS_WRITTEN)));
                 } catch (IOException e) {
                     LOG.log(System.Logger.Level.ERROR, "stopping: {0}", e.toString());
+                    status = 1;
                 } finally {
                     stopped.countDown();
                 }
+                // Left alone, the JVM exits with 128 + signal (143 for SIGTERM), which service
+                // managers and scripts read as a failure. A requested stop that flushed every overlay
+                // is a success: exit 0 (1 if closing failed). halt() does not wait for other hooks;
+                // none has work left (log handlers flush per record, CliLogManager never resets).
+                Runtime.getRuntime().halt(status);
             }, "aoe-shutdown"));
             stopped.await();
             return 0;

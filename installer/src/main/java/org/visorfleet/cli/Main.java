@@ -1,5 +1,9 @@
 package org.visorfleet.cli;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,6 +20,37 @@ public final class Main {
     }
 
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::reportFailure).execute(args);
+    }
+
+    /**
+     * Expected failures (I/O: a missing image, an overlay in use; bad values only checked while
+     * running) are one line on stderr and a non-zero status; anything else is a bug and keeps
+     * picocli's stack trace.
+     */
+    private static int reportFailure(Exception failure, CommandLine command, CommandLine.ParseResult parsed)
+            throws Exception {
+        String name = command.getCommandSpec().qualifiedName();
+        switch (failure) {
+            case IOException e -> {
+                command.getErr().println(name + ": " + describe(e));
+                return CommandLine.ExitCode.SOFTWARE;
+            }
+            case IllegalArgumentException e -> {
+                command.getErr().println(name + ": " + e.getMessage());
+                return CommandLine.ExitCode.USAGE;
+            }
+            default -> throw failure;
+        }
+    }
+
+    /** NoSuchFileException and friends carry only the path as their message. */
+    private static String describe(IOException e) {
+        return switch (e) {
+            case NoSuchFileException f -> "no such file: " + f.getFile();
+            case AccessDeniedException f -> "permission denied: " + f.getFile();
+            case FileSystemException f when f.getReason() == null -> f.getClass().getSimpleName() + ": " + f.getFile();
+            default -> e.getMessage();
+        };
     }
 }
