@@ -14,7 +14,7 @@ import org.visorfleet.aoe.testing.Prerequisites;
  * once over raw Ethernet (tap) and once over Ethernet-in-UDP (QEMU dgram). The probe reads 1 MiB,
  * checksums it, writes a sector and reads it back; the image must hold that sector afterwards.
  *
- * <p>To run the same scenario against another target, replace the {@code AoeTarget target = ...}
+ * <p>To run the same scenario against another target, replace the {@code BootTarget target = ...}
  * line: it only has to serve {@code disk.image()} as {@link #TARGET} on the tap or on
  * {@code link.target()}.
  */
@@ -40,7 +40,7 @@ class IpxeVbladeBootTest {
     void ipxeSanbootsFromVbladeOverTap() throws Exception {
         BootDisk disk = BootDisk.create(dir, BootDisk.Layout.DEFAULT, ThreadLocalRandom.current().nextLong());
         try (TapInterface tap = TapInterface.create();
-                AoeTarget target = VbladeTarget.onInterface(tap.name(), TARGET, disk.image());
+                BootTarget target = VbladeTarget.onInterface(tap.name(), TARGET, disk.image());
                 QemuIpxeClient client = QemuIpxeClient.sanboot(
                         dir, new ClientLink.Tap(tap.name()), QemuIpxeClient.NicModel.E1000, target.address())) {
             Duration took = BootProbe.assertPassed(client.guest(), disk, TIMEOUT);
@@ -52,7 +52,7 @@ class IpxeVbladeBootTest {
     void ipxeSanbootsFromVbladeOverDgram() throws Exception {
         BootDisk disk = BootDisk.create(dir, BootDisk.Layout.DEFAULT, ThreadLocalRandom.current().nextLong());
         DgramLink link = DgramLink.allocate();
-        try (AoeTarget target = VbladeTarget.overDgram(dir, link, TARGET, disk.image());
+        try (BootTarget target = VbladeTarget.overDgram(dir, link, TARGET, disk.image());
                 QemuIpxeClient client = QemuIpxeClient.sanboot(
                         dir, link.clientLink(), QemuIpxeClient.NicModel.VIRTIO, target.address())) {
             Duration took = BootProbe.assertPassed(client.guest(), disk, TIMEOUT);

@@ -22,7 +22,7 @@ import org.visorfleet.aoe.testing.Prerequisites;
  * packet socket. {@link #close} kills vblade by its PID, then closes what this target created for
  * itself (relay, tap) in reverse order.
  */
-final class VbladeTarget implements AoeTarget {
+final class VbladeTarget implements BootTarget {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern READY = Pattern.compile("^pid \\d+: e\\d+\\.\\d+, \\d+ sectors O_RDWR");
 
