@@ -1,0 +1,143 @@
+package org.visorfleet.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code visorfleet} command as a child JVM, started the way the repository's {@code ./visorfleet}
+ * launcher starts it (same JVM flags and log format) but on this test's class path, so it runs the
+ * code under test without a nested Maven build.
+ *
+ * <p>{@link #run} is for commands that finish; {@link #start} for {@code aoe serve}, whose combined
+ * stdout/stderr goes to a file that {@link #await} polls. A file, not a pipe: {@link Process#destroy()}
+ * sends SIGTERM and then closes our end of the child's stdout at once, so the lines the child writes
+ * while it stops (the final {@code stopped: ...}) would be lost. {@link #close}
+ * ends the child by its PID (SIGTERM, then SIGKILL after 5 s) if it is still running.
+ */
+final class CliProcess implements AutoCloseable {
+    static final String MAIN = "org.visorfleet.cli.Main";
+
+    /** What a finished command printed and returned. */
+    record Result(int exit, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout:\n" + stdout + "--- stderr:\n" + stderr;
+        }
+    }
+
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private final List<String> command;
+    private final Process process;
+    private final Path log;
+
+    private CliProcess(List<String> command, Process process, Path log) {
+        this.command = command;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** {@code java <launcher flags> -cp <test class path> org.visorfleet.cli.Main args...} */
+    static List<String> command(String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Djava.util.logging.manager=org.visorfleet.cli.CliLogManager",
+                "-Djava.util.logging.SimpleFormatter.format=%1$tF %1$tT %4$s %5$s%6$s%n",
+                "-cp", System.getProperty("java.class.path"),
+                MAIN));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** Runs a command to completion; kills it by PID and fails after {@code timeout}. */
+    static Result run(Path workDir, Duration timeout, String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(workDir, "cli-", ".out");
+        Path err = Files.createTempFile(workDir, "cli-", ".err");
+        List<String> command = command(args);
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        process.getOutputStream().close();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            Commands.terminate(process);
+            throw new AssertionError("still running after " + timeout + ": " + String.join(" ", command));
+        }
+        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** Starts a long-running command (e.g. {@code aoe serve}) with stdout and stderr merged into a file. */
+    static CliProcess start(Path workDir, String... args) throws IOException {
+        Path log = Files.createTempFile(workDir, "cli-", ".log");
+        List<String> command = command(args);
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        process.getOutputStream().close();
+        return new CliProcess(command, process, log);
+    }
+
+    /** Everything the child printed so far (log lines go to stderr, merged here). */
+    String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(unreadable " + log + ": " + e + ")";
+        }
+    }
+
+    /** Output lines containing {@code text}. */
+    List<String> linesContaining(String text) {
+        return output().lines().filter(l -> l.contains(text)).toList();
+    }
+
+    /** Waits until the output matches {@code pattern}; fails if the child ends first or time runs out. */
+    Matcher await(Pattern pattern, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            boolean ended = !process.isAlive(); // checked before reading: output before the exit is complete
+            Matcher m = pattern.matcher(output());
+            if (m.find()) {
+                return m;
+            }
+            if (ended || System.nanoTime() > deadline) {
+                throw new AssertionError((ended ? "visorfleet ended" : "timed out after " + timeout)
+                        + " before its output matched /" + pattern + "/\n" + this);
+            }
+            Thread.sleep(POLL);
+        }
+    }
+
+    /**
+     * Sends SIGTERM ({@link Process#destroy()} on Linux) and waits up to {@code timeout} for the
+     * child to exit; returns its status. Fails, leaving the child to {@link #close}, if it does not.
+     */
+    int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("visorfleet did not exit within " + timeout + " of SIGTERM\n" + this);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public String toString() {
+        String state = process.isAlive() ? "running" : "exit " + process.exitValue();
+        return "--- visorfleet (pid " + process.pid() + ", " + state + "): " + String.join(" ", command.subList(command.indexOf(MAIN), command.size()))
+                + "\n--- output:\n" + output();
+    }
+
+    @Override
+    public void close() {
+        Commands.terminate(process);
+    }
+}
