@@ -32,6 +32,7 @@ import org.visorfleet.aoe.transport.UdpEthernetTransport;
 final class VisorfleetTarget implements BootTarget {
     /** Overlays remember the golden image they were made over; tests reopen them with this tag. */
     static final String GOLDEN_TAG = "e2e-golden";
+    /** Two, unlike the CLI's default of one on this 2-core box: concurrent clients meet concurrent workers. */
     private static final int WORKERS = 2;
     private static final int RECORDED_FRAMES = 64;
 
@@ -62,23 +63,32 @@ final class VisorfleetTarget implements BootTarget {
     private static VisorfleetTarget start(FrameTransport link, AoeAddress address, Path image, OverlayDirectory overlays)
             throws IOException {
         RecordingTransport recording = new RecordingTransport(link, RECORDED_FRAMES);
-        TargetExport export;
+        ExportAddress exportAddress = new ExportAddress(address.shelf(), address.slot());
+        List<String> events = new ArrayList<>();
+        List<AutoCloseable> opened = new ArrayList<>(List.of(recording));
         try {
-            ExportAddress exportAddress = new ExportAddress(address.shelf(), address.slot());
             RawFileStore golden = RawFileStore.open(image, true);
-            export = new TargetExport(exportAddress, new OverlayStorage(overlays, exportAddress, golden, GOLDEN_TAG));
+            opened.add(golden);
+            TargetExport export =
+                    new TargetExport(exportAddress, new OverlayStorage(overlays, exportAddress, golden, GOLDEN_TAG));
+            opened.add(export);
+            AoeTarget target = new AoeTarget(TargetConfig.of(link.localMac(), link.mtu()), List.of(export),
+                    (e, client) -> {
+                        synchronized (events) {
+                            events.add("client " + client + " discovered e" + e);
+                        }
+                    });
+            return new VisorfleetTarget(address, TargetServer.start(target, recording, WORKERS), recording, events);
         } catch (IOException | RuntimeException e) {
-            link.close();
+            for (AutoCloseable c : opened.reversed()) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw e;
         }
-        List<String> events = new ArrayList<>();
-        AoeTarget target = new AoeTarget(TargetConfig.of(link.localMac(), link.mtu()), List.of(export),
-                (e, client) -> {
-                    synchronized (events) {
-                        events.add("client " + client + " discovered e" + e);
-                    }
-                });
-        return new VisorfleetTarget(address, TargetServer.start(target, recording, WORKERS), recording, events);
     }
 
     @Override
