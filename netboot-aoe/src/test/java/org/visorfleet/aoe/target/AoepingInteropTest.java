@@ -59,7 +59,7 @@ class AoepingInteropTest {
 
                 Result absent = run(aoeping.toString(), "-s", "1", "4", "3", veth.a());
                 assertNotEquals(0, absent.exit(), "no answer for an export that does not exist");
-                assertEquals(0, target.count(AoeTarget.Counter.MALFORMED));
+                assertEquals(0, server.target().count(AoeTarget.Counter.MALFORMED));
             }
         }
     }

@@ -48,7 +48,7 @@ class TargetServerInteropTest {
                 d.flush();
                 assertEquals(ByteBuffer.wrap(patch), ByteBuffer.wrap(disk.bytes(), 333 * 512, patch.length));
                 assertEquals(1, disk.flushes());
-                assertEquals(0, target.count(AoeTarget.Counter.MALFORMED));
+                assertEquals(0, server.target().count(AoeTarget.Counter.MALFORMED));
             }
         }
     }
