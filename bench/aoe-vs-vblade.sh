@@ -4,12 +4,15 @@
 # configuration with both IOPS figures and their ratio, and a markdown table for docs/performance.md.
 #
 # usage: sudo bench/aoe-vs-vblade.sh [SECONDS] [quick]
-#   SECONDS per measurement (default 5); "quick" runs only MTU 1500, window 16, random reads.
+#   SECONDS per measurement (default 4); "quick" runs only MTU 1500, window 16, random reads.
+#   REPS=N (default 3) alternates the two targets N times and reports each figure's median, so a
+#   burst of noise on a shared machine hits both targets alike.
 # Needs root (raw sockets, veth), gcc, vblade, a JDK 25. Nothing is left behind: the veth pair,
 # the targets and the image are removed on exit.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-seconds="${1:-5}"
+seconds="${1:-4}"
+reps="${REPS:-3}"
 quick="${2:-}"
 blast_src="${AOE_BLAST_SRC:-$here/../shared/tools/aoe-blast.c}"
 work="$(mktemp -d /tmp/vf-bench.XXXXXX)"
@@ -68,34 +71,37 @@ field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 if [ -n "$quick" ]; then mtus="1500"; windows="16"; kinds="r:rand"; else
   mtus="1500 9000"; windows="1 16 64"; kinds="r:seq r:rand w:seq w:rand"; fi
 
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
 declare -A result
 for mtu in $mtus; do
   ip link set "$va" mtu "$mtu"; ip link set "$vb" mtu "$mtu"
   spr=$(( (mtu - 22) / 512 ))
-  for target in vblade visorfleet; do
-    start_target "$target"
-    for kind in $kinds; do
-      for w in $windows; do
-        line="$("$work/aoe-blast" "$va" 1 1 "$seconds" "$w" "$spr" "${kind%%:*}" "${kind##*:}")"
-        result["$mtu $kind $w $target"]="$line"
+  for rep in $(seq "$reps"); do
+    for target in vblade visorfleet; do
+      start_target "$target"
+      for kind in $kinds; do
+        for w in $windows; do
+          line="$("$work/aoe-blast" "$va" 1 1 "$seconds" "$w" "$spr" "${kind%%:*}" "${kind##*:}")"
+          result["$mtu $kind $w $target"]+="$line"$'\n'
+        done
       done
+      stop_target
     done
-    stop_target
   done
 done
 
-printf '\n%-5s %-7s %-6s %12s %12s %7s %10s %10s\n' MTU load window vblade-iops ours-iops ratio vblade-p99 ours-p99
+printf '\nmedian of %s runs of %s s each, alternating targets; aoe-blast, %s\n' "$reps" "$seconds" "$(uname -r)"
+printf '%-5s %-7s %-6s %12s %12s %7s %10s %10s\n' MTU load window vblade-iops ours-iops ratio vblade-p99 ours-p99
 md="| MTU | load | window | vblade IOPS | visorfleet IOPS | ratio | vblade p99 µs | visorfleet p99 µs |\n|---|---|---|---|---|---|---|---|\n"
 for mtu in $mtus; do for kind in $kinds; do for w in $windows; do
   a="${result["$mtu $kind $w vblade"]}"; b="${result["$mtu $kind $w visorfleet"]}"
-  ia=$(echo "$a" | field iops); ib=$(echo "$b" | field iops)
-  pa=$(echo "$a" | field p99us); pb=$(echo "$b" | field p99us)
+  ia=$(echo "$a" | field iops | median); ib=$(echo "$b" | field iops | median)
+  pa=$(echo "$a" | field p99us | median); pb=$(echo "$b" | field p99us | median)
   ratio=$(awk -v a="$ia" -v b="$ib" 'BEGIN { printf (a > 0 ? "%.2f" : "n/a"), b / a }')
   load="${kind%%:*}-${kind##*:}"
   printf '%-5s %-7s %-6s %12s %12s %6sx %10s %10s\n' "$mtu" "$load" "$w" "$ia" "$ib" "$ratio" "$pa" "$pb"
   md+="| $mtu | $load | $w | $ia | $ib | ${ratio}x | $pa | $pb |\n"
-  for l in "$a" "$b"; do
-    if echo "$l" | grep -qvE 'errors=0 '; then echo "  warning: errors in: $l" >&2; fi
-  done
+  if echo "$a$b" | grep -v '^$' | grep -qv 'errors=0 '; then echo "  warning: errors reported in MTU $mtu $load window $w" >&2; fi
 done; done; done
 printf '\n%b' "$md"
