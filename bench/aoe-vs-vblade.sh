@@ -46,6 +46,14 @@ for i in "$va" "$vb"; do
   ip link set "$i" up
 done
 
+wait_up() { # the link must be operationally up before anyone sends: a veth drops frames until then
+  for _ in $(seq 100); do
+    [ "$(cat /sys/class/net/$va/operstate)" = up ] && [ "$(cat /sys/class/net/$vb/operstate)" = up ] && return 0
+    sleep 0.1
+  done
+  echo "veth $va/$vb did not come up" >&2; exit 1
+}
+
 start_target() { # name
   case "$1" in
     vblade) vblade 1 1 "$vb" "$image" >"$work/target.log" 2>&1 & ;;
@@ -56,8 +64,13 @@ start_target() { # name
     grep -q -E "sectors O_RDWR|AoE target on" "$work/target.log" 2>/dev/null && break
     sleep 0.2
   done
-  # warm-up (JIT for ours, page cache for both)
-  "$work/aoe-blast" "$va" 1 1 2 16 "$spr" r rand >/dev/null
+  # warm-up (JIT for ours, page cache for both); the first try also proves the target answers
+  for attempt in 1 2 3; do
+    "$work/aoe-blast" "$va" 1 1 2 16 "$spr" r rand >/dev/null 2>"$work/warmup.err" && return 0
+  done
+  echo "$1 did not answer on $vb: $(cat "$work/warmup.err")" >&2
+  cat "$work/target.log" >&2
+  exit 1
 }
 
 stop_target() {
@@ -76,6 +89,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 declare -A result
 for mtu in $mtus; do
   ip link set "$va" mtu "$mtu"; ip link set "$vb" mtu "$mtu"
+  wait_up
   spr=$(( (mtu - 22) / 512 ))
   for rep in $(seq "$reps"); do
     for target in vblade visorfleet; do

@@ -129,6 +129,12 @@ final class CliProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGKILL, as a crash or the OOM killer would: no shutdown hook runs. Returns the exit status. */
+    int kill() throws InterruptedException {
+        process.destroyForcibly();
+        return process.waitFor();
+    }
+
     @Override
     public String toString() {
         String state = process.isAlive() ? "running" : "exit " + process.exitValue();
