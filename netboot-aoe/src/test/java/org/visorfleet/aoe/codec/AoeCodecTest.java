@@ -11,6 +11,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.visorfleet.aoe.codec.QueryConfigMessage.ConfigCommand;
 
 class AoeCodecTest {
@@ -171,9 +173,9 @@ class AoeCodecTest {
         assertTrue(assertInstanceOf(DecodeResult.Malformed.class, AoeCodec.decode(ByteBuffer.wrap(wire))).header().isEmpty());
     }
 
-    @Test
-    void seededRandomFramesNeverThrow() {
-        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+    @ParameterizedTest
+    @MethodSource("org.visorfleet.aoe.testing.FuzzSeeds#seeds")
+    void seededRandomFramesNeverThrow(long seed) {
         System.out.println("AoeCodecTest fuzz seed " + seed + " (rerun with -Dfuzz.seed=" + seed + ")");
         Random rnd = new Random(seed);
         List<AoeFrame> samples = samples();

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.visorfleet.aoe.codec.AoeCodec;
 import org.visorfleet.aoe.codec.AoeCommand;
 import org.visorfleet.aoe.codec.AoeError;
@@ -306,9 +308,9 @@ class AoeTargetTest {
         assertEquals(0, ByteBuffer.wrap(disk.bytes()).getLong(0) + ByteBuffer.wrap(disk.bytes()).getLong(8) - 8);
     }
 
-    @Test
-    void fuzzedFramesNeverEscapeAndTheTargetKeepsServing() {
-        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+    @ParameterizedTest
+    @MethodSource("org.visorfleet.aoe.testing.FuzzSeeds#seeds")
+    void fuzzedFramesNeverEscapeAndTheTargetKeepsServing(long seed) {
         System.out.println("AoeTargetTest fuzz seed " + seed + " (rerun with -Dfuzz.seed=" + seed + ")");
         Random rnd = new Random(seed);
         byte[] before = disk.bytes().clone();
