@@ -2,6 +2,8 @@ package org.visorfleet.aoe.target;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.visorfleet.aoe.codec.MacAddress;
@@ -12,15 +14,19 @@ import org.visorfleet.aoe.store.OverlayDirectory;
 
 /**
  * Each client MAC gets its own copy-on-write overlay of a read-only golden image: it sees its own
- * writes and nobody else's, and the golden image never changes. Overlays are opened on the client's
- * first request and stay open (and locked against a concurrent reset) until the target stops.
+ * writes and nobody else's, and the golden image never changes.
+ *
+ * <p>An overlay file is created on a client's first write, not its first request: clients that
+ * only read (a discovery tool, a diskless client with a read-only root) leave nothing behind. An
+ * overlay that already exists is opened on the client's first request. Open overlays stay open (and
+ * locked against a concurrent reset) until the target stops.
  */
 public final class OverlayStorage implements ExportStorage {
     private final OverlayDirectory directory;
     private final ExportAddress export;
     private final BlockStore golden;
     private final String goldenTag;
-    private final Map<MacAddress, CowOverlayStore> open = new ConcurrentHashMap<>();
+    private final Map<MacAddress, ClientStore> clients = new ConcurrentHashMap<>();
 
     /**
      * @param goldenTag identifies the golden image's content; an overlay made over another tag is
@@ -43,14 +49,18 @@ public final class OverlayStorage implements ExportStorage {
 
     @Override
     public BlockStore storeFor(MacAddress client) throws IOException {
-        CowOverlayStore store = open.get(client);
+        ClientStore store = clients.get(client);
         if (store != null) {
             return store;
         }
         try {
-            return open.computeIfAbsent(client, c -> {
+            return clients.computeIfAbsent(client, c -> {
                 try {
-                    return directory.open(export, c, golden, goldenTag);
+                    ClientStore created = new ClientStore(c);
+                    if (Files.exists(directory.pathOf(export, c))) {
+                        created.overlay(); // a previous run's writes must be visible from the first read
+                    }
+                    return created;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -64,17 +74,80 @@ public final class OverlayStorage implements ExportStorage {
     @Override
     public void close() throws IOException {
         IOException first = null;
-        for (CowOverlayStore store : open.values()) {
-            try (store) {
-                store.flush();
+        for (ClientStore store : clients.values()) {
+            try {
+                store.close();
             } catch (IOException e) {
                 first = first == null ? e : first;
             }
         }
-        open.clear();
+        clients.clear();
         golden.close();
         if (first != null) {
             throw first;
+        }
+    }
+
+    /** One client's view: the golden image until its first write, its overlay from then on. */
+    private final class ClientStore implements BlockStore {
+        private final MacAddress client;
+        private volatile CowOverlayStore overlay;
+
+        ClientStore(MacAddress client) {
+            this.client = client;
+        }
+
+        CowOverlayStore overlay() throws IOException {
+            CowOverlayStore o = overlay;
+            if (o == null) {
+                synchronized (this) {
+                    o = overlay;
+                    if (o == null) {
+                        o = directory.open(export, client, golden, goldenTag);
+                        overlay = o;
+                    }
+                }
+            }
+            return o;
+        }
+
+        @Override
+        public long sectorCount() {
+            return golden.sectorCount();
+        }
+
+        @Override
+        public boolean isReadOnly() {
+            return false;
+        }
+
+        @Override
+        public void read(long lba, ByteBuffer dst) throws IOException {
+            CowOverlayStore o = overlay;
+            (o != null ? o : golden).read(lba, dst);
+        }
+
+        @Override
+        public void write(long lba, ByteBuffer src) throws IOException {
+            overlay().write(lba, src);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            CowOverlayStore o = overlay;
+            if (o != null) {
+                o.flush();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            CowOverlayStore o = overlay;
+            if (o != null) {
+                try (o) {
+                    o.flush();
+                }
+            }
         }
     }
 }
