@@ -56,6 +56,7 @@ final class AtaHandler {
         int length = AtaMessage.DATA_OFFSET + count * BlockStore.SECTOR_SIZE;
         try {
             e.storage().storeFor(h.source()).read(lba, b.slice(AtaMessage.DATA_OFFSET, count * BlockStore.SECTOR_SIZE));
+            target.add(Counter.SECTORS_READ, count);
         } catch (IOException | RuntimeException failure) {
             target.ioError(e, h.source(), asIo(failure));
             AoeCodec.writeAtaArgument(m.aflags(), ERROR_UNC, m.sectorCount(), STATUS_ERROR, m.lba(), b);
@@ -64,7 +65,6 @@ final class AtaHandler {
         int padded = Math.max(length, AoeCodec.MIN_FRAME);
         AoeCodec.pad(b, length, padded);
         out.commit(padded);
-        target.add(Counter.SECTORS_READ, count);
     }
 
     private static void write(AoeTarget target, AoeHeader h, AtaMessage m, TargetExport e, SocketAddress peer, FrameBatch out) {
