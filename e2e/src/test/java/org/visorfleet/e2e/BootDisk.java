@@ -102,13 +102,18 @@ final class BootDisk {
             Files.copy(in, source, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         Path out = dir.resolve("aoe-probe.bin");
-        Commands.run(Duration.ofSeconds(30),
-                nasm.toString(), "-f", "bin",
+        Commands.run(
+                Duration.ofSeconds(30),
+                nasm.toString(),
+                "-f",
+                "bin",
                 "-DFIRST_LBA=" + layout.firstLba(),
                 "-DSECTORS=" + layout.sectors(),
                 "-DCHUNK=" + layout.chunk(),
                 "-DWRITE_LBA=" + layout.writeLba(),
-                "-o", out.toString(), source.toString());
+                "-o",
+                out.toString(),
+                source.toString());
         byte[] sector = Files.readAllBytes(out);
         if (sector.length != SECTOR || (sector[510] & 0xFF) != 0x55 || (sector[511] & 0xFF) != 0xAA) {
             throw new IOException("nasm produced " + sector.length + " bytes without a boot signature");
@@ -182,7 +187,7 @@ final class BootDisk {
 
     @Override
     public String toString() {
-        return image.getFileName() + " " + layout + " seed=0x" + Long.toHexString(seed)
-                + " expected=" + expectedChecksumHex();
+        return image.getFileName() + " " + layout + " seed=0x" + Long.toHexString(seed) + " expected="
+                + expectedChecksumHex();
     }
 }

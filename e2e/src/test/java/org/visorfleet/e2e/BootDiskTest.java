@@ -32,11 +32,16 @@ class BootDiskTest {
     void layoutRejectsRangesTheProbeCannotHandle() {
         long size = 8L << 20;
         assertThrows(IllegalArgumentException.class, () -> new BootDisk.Layout(size, 0, 2048, 64, 4100), "boot sector");
-        assertThrows(IllegalArgumentException.class, () -> new BootDisk.Layout(size, 1, 2048, 128, 4100), "chunk > 127");
-        assertThrows(IllegalArgumentException.class, () -> new BootDisk.Layout(size, 1, 2000, 64, 4100), "partial chunk");
-        assertThrows(IllegalArgumentException.class, () -> new BootDisk.Layout(size, 1, 2048, 64, 2048), "write inside sum");
-        assertThrows(IllegalArgumentException.class, () -> new BootDisk.Layout(size, 1, 2048, 64, 16384), "write past end");
-        assertThrows(IllegalArgumentException.class, () -> new BootDisk.Layout(size + 1, 1, 2048, 64, 4100), "odd size");
+        assertThrows(
+                IllegalArgumentException.class, () -> new BootDisk.Layout(size, 1, 2048, 128, 4100), "chunk > 127");
+        assertThrows(
+                IllegalArgumentException.class, () -> new BootDisk.Layout(size, 1, 2000, 64, 4100), "partial chunk");
+        assertThrows(
+                IllegalArgumentException.class, () -> new BootDisk.Layout(size, 1, 2048, 64, 2048), "write inside sum");
+        assertThrows(
+                IllegalArgumentException.class, () -> new BootDisk.Layout(size, 1, 2048, 64, 16384), "write past end");
+        assertThrows(
+                IllegalArgumentException.class, () -> new BootDisk.Layout(size + 1, 1, 2048, 64, 4100), "odd size");
     }
 
     @Test
@@ -50,7 +55,9 @@ class BootDiskTest {
         assertEquals(BootDisk.fnv1a32(image, 512, 2048 * 512), disk.expectedChecksum());
         assertEquals(List.of(), disk.changedSectors());
         Path again = Files.createDirectory(dir.resolve("again"));
-        assertEquals(disk.expectedChecksum(), BootDisk.create(again, BootDisk.Layout.DEFAULT, 42).expectedChecksum(),
+        assertEquals(
+                disk.expectedChecksum(),
+                BootDisk.create(again, BootDisk.Layout.DEFAULT, 42).expectedChecksum(),
                 "same seed, same content");
     }
 
@@ -59,8 +66,8 @@ class BootDiskTest {
         byte[] pattern = BootDisk.writePattern();
         assertEquals(512, pattern.length);
         for (int i = 0; i < 512; i += 16) {
-            assertArrayEquals("VISORFLEET-WRITE".getBytes(StandardCharsets.US_ASCII),
-                    Arrays.copyOfRange(pattern, i, i + 16));
+            assertArrayEquals(
+                    "VISORFLEET-WRITE".getBytes(StandardCharsets.US_ASCII), Arrays.copyOfRange(pattern, i, i + 16));
         }
     }
 }

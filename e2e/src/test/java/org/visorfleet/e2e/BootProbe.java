@@ -45,8 +45,12 @@ record BootProbe(Optional<String> drive, Optional<String> checksum, Optional<Str
             throws InterruptedException, IOException {
         Duration elapsed = assertBooted(guest, disk, timeout);
         String context = disk + "\n" + guest.diagnostics();
-        assertEquals(List.of(disk.layout().writeLba()), disk.changedSectors(), () -> "sectors changed on the image\n" + context);
-        assertEquals(HexFormat.of().formatHex(BootDisk.writePattern()),
+        assertEquals(
+                List.of(disk.layout().writeLba()),
+                disk.changedSectors(),
+                () -> "sectors changed on the image\n" + context);
+        assertEquals(
+                HexFormat.of().formatHex(BootDisk.writePattern()),
                 HexFormat.of().formatHex(disk.readSector(disk.layout().writeLba())),
                 () -> "written sector on the image\n" + context);
         return elapsed;
@@ -62,11 +66,16 @@ record BootProbe(Optional<String> drive, Optional<String> checksum, Optional<Str
         Duration elapsed = guest.elapsed();
         BootProbe probe = parse(guest.serial());
         String context = disk + "\n" + guest.diagnostics();
-        assertEquals(Optional.of("80"), probe.drive(),
+        assertEquals(
+                Optional.of("80"),
+                probe.drive(),
                 () -> "probe did not run from drive 80h (no boot: see the firmware console)\n" + context);
         assertEquals(Optional.empty(), probe.error(), () -> "INT 13h error\n" + context);
-        assertEquals(Optional.of(disk.expectedChecksumHex()), probe.checksum(),
-                () -> "checksum of LBA " + disk.layout().firstLba() + "+" + disk.layout().sectors() + "\n" + context);
+        assertEquals(
+                Optional.of(disk.expectedChecksumHex()),
+                probe.checksum(),
+                () -> "checksum of LBA " + disk.layout().firstLba() + "+"
+                        + disk.layout().sectors() + "\n" + context);
         assertEquals(Optional.of("OK"), probe.write(), () -> "write/read-back test\n" + context);
         assertEquals(EXIT_PASSED, status, () -> "QEMU exit status\n" + context);
         return elapsed;

@@ -23,8 +23,8 @@ class BootProbeLocalDiskTest {
     void probeChecksumsWritesAndReadsBackALocalDisk() throws Exception {
         long seed = ThreadLocalRandom.current().nextLong();
         BootDisk disk = BootDisk.create(dir, BootDisk.Layout.DEFAULT, seed);
-        try (QemuGuest guest = QemuGuest.launch(dir, List.of(
-                "-drive", "file=" + disk.image() + ",format=raw,if=ide"))) {
+        try (QemuGuest guest =
+                QemuGuest.launch(dir, List.of("-drive", "file=" + disk.image() + ",format=raw,if=ide"))) {
             guest.awaitSerial(BootProbe.BOOT, TIMEOUT);
             Duration took = BootProbe.assertPassed(guest, disk, TIMEOUT);
             System.out.println("local-disk boot: " + took.toMillis() + " ms, " + disk);

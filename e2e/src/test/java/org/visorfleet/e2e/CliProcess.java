@@ -51,7 +51,8 @@ final class CliProcess implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED",
                 "-Djava.util.logging.manager=org.visorfleet.cli.CliLogManager",
                 "-Djava.util.logging.SimpleFormatter.format=%1$tF %1$tT %4$s %5$s%6$s%n",
-                "-cp", System.getProperty("java.class.path"),
+                "-cp",
+                System.getProperty("java.class.path"),
                 MAIN));
         command.addAll(List.of(args));
         return command;
@@ -138,8 +139,9 @@ final class CliProcess implements AutoCloseable {
     @Override
     public String toString() {
         String state = process.isAlive() ? "running" : "exit " + process.exitValue();
-        return "--- visorfleet (pid " + process.pid() + ", " + state + "): " + String.join(" ", command.subList(command.indexOf(MAIN), command.size()))
-                + "\n--- output:\n" + output();
+        return "--- visorfleet (pid " + process.pid() + ", " + state + "): "
+                + String.join(" ", command.subList(command.indexOf(MAIN), command.size())) + "\n--- output:\n"
+                + output();
     }
 
     @Override

@@ -22,7 +22,8 @@ record DgramLink(InetSocketAddress client, InetSocketAddress target) {
         try (DatagramSocket a = new DatagramSocket(0, loopback);
                 DatagramSocket b = new DatagramSocket(0, loopback)) {
             return new DgramLink(
-                    new InetSocketAddress(loopback, a.getLocalPort()), new InetSocketAddress(loopback, b.getLocalPort()));
+                    new InetSocketAddress(loopback, a.getLocalPort()),
+                    new InetSocketAddress(loopback, b.getLocalPort()));
         }
     }
 
@@ -38,10 +39,12 @@ record DgramLink(InetSocketAddress client, InetSocketAddress target) {
             for (int i = 0; i <= clients; i++) {
                 sockets.add(new DatagramSocket(0, loopback));
             }
-            InetSocketAddress target = new InetSocketAddress(loopback, sockets.get(0).getLocalPort());
+            InetSocketAddress target =
+                    new InetSocketAddress(loopback, sockets.get(0).getLocalPort());
             List<DgramLink> links = new ArrayList<>();
             for (int i = 1; i <= clients; i++) {
-                links.add(new DgramLink(new InetSocketAddress(loopback, sockets.get(i).getLocalPort()), target));
+                links.add(new DgramLink(
+                        new InetSocketAddress(loopback, sockets.get(i).getLocalPort()), target));
             }
             return links;
         } finally {

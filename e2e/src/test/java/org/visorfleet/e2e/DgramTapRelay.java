@@ -31,11 +31,20 @@ final class DgramTapRelay implements Closeable {
         Path qemu = Prerequisites.tool(QemuGuest.QEMU);
         Path log = Files.createTempFile(workDir, "relay-", ".log");
         List<String> command = List.of(
-                qemu.toString(), "-nodefaults", "-machine", "none", "-display", "none",
-                "-netdev", new ClientLink.Tap(tap).netdev("t"),
-                "-netdev", link.targetLink().netdev("d"),
-                "-netdev", "hubport,id=h0,hubid=0,netdev=t",
-                "-netdev", "hubport,id=h1,hubid=0,netdev=d");
+                qemu.toString(),
+                "-nodefaults",
+                "-machine",
+                "none",
+                "-display",
+                "none",
+                "-netdev",
+                new ClientLink.Tap(tap).netdev("t"),
+                "-netdev",
+                link.targetLink().netdev("d"),
+                "-netdev",
+                "hubport,id=h0,hubid=0,netdev=t",
+                "-netdev",
+                "hubport,id=h1,hubid=0,netdev=d");
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

@@ -60,14 +60,15 @@ class IpxeBootsFromVisorfleetTest {
 
     @Test
     void ipxeSanbootsOverDgramAndItsWriteLandsInItsOverlay() throws Exception {
-        BootDisk disk = BootDisk.create(dir, BootDisk.Layout.DEFAULT, ThreadLocalRandom.current().nextLong());
+        BootDisk disk = BootDisk.create(
+                dir, BootDisk.Layout.DEFAULT, ThreadLocalRandom.current().nextLong());
         OverlayDirectory overlays = new OverlayDirectory(dir.resolve("overlays"));
         DgramLink link = DgramLink.allocate();
         Duration took;
         String log;
         try (VisorfleetTarget target = VisorfleetTarget.overUdp(link.target(), TARGET, disk.image(), overlays);
-                QemuIpxeClient client = QemuIpxeClient.sanboot(
-                        dir, link.clientLink(), QemuIpxeClient.NicModel.VIRTIO, TARGET)) {
+                QemuIpxeClient client =
+                        QemuIpxeClient.sanboot(dir, link.clientLink(), QemuIpxeClient.NicModel.VIRTIO, TARGET)) {
             took = BootProbe.assertBooted(client.guest(), disk, TIMEOUT);
             assertCleanProtocol(target);
             log = target.log();
@@ -81,7 +82,8 @@ class IpxeBootsFromVisorfleetTest {
     void ipxeSanbootsOverTapAndItsWriteLandsInItsOverlay() throws Exception {
         Prerequisites.root();
         Prerequisites.tool("ip");
-        BootDisk disk = BootDisk.create(dir, BootDisk.Layout.DEFAULT, ThreadLocalRandom.current().nextLong());
+        BootDisk disk = BootDisk.create(
+                dir, BootDisk.Layout.DEFAULT, ThreadLocalRandom.current().nextLong());
         OverlayDirectory overlays = new OverlayDirectory(dir.resolve("overlays"));
         Duration took;
         String log;
@@ -101,7 +103,8 @@ class IpxeBootsFromVisorfleetTest {
 
     @Test
     void twoClientsBootAtOnceEachWithItsOwnOverlayAndOneIsReset() throws Exception {
-        BootDisk disk = BootDisk.create(dir, BootDisk.Layout.DEFAULT, ThreadLocalRandom.current().nextLong());
+        BootDisk disk = BootDisk.create(
+                dir, BootDisk.Layout.DEFAULT, ThreadLocalRandom.current().nextLong());
         OverlayDirectory overlays = new OverlayDirectory(dir.resolve("overlays"));
         List<DgramLink> links = DgramLink.allocateSharedTarget(2);
         MacAddress first = QemuIpxeClient.DEFAULT_MAC;
@@ -116,12 +119,14 @@ class IpxeBootsFromVisorfleetTest {
             Duration tookA = BootProbe.assertBooted(a.guest(), disk, TIMEOUT);
             Duration tookB = BootProbe.assertBooted(b.guest(), disk, TIMEOUT);
             assertCleanProtocol(target);
-            assertEquals(List.of("client " + first + " discovered e1.0", "client " + SECOND_MAC + " discovered e1.0"),
-                    target.clientEvents().stream().sorted().toList(), target::log);
+            assertEquals(
+                    List.of("client " + first + " discovered e1.0", "client " + SECOND_MAC + " discovered e1.0"),
+                    target.clientEvents().stream().sorted().toList(),
+                    target::log);
             // A running target holds its clients' overlays: a reset now would pull the disk from under a client.
             assertThrows(OverlayInUseException.class, () -> overlays.reset(EXPORT, SECOND_MAC));
-            System.out.println("two iPXE clients at once: " + tookA.toMillis() + " ms and " + tookB.toMillis()
-                    + " ms; " + target.log());
+            System.out.println("two iPXE clients at once: " + tookA.toMillis() + " ms and " + tookB.toMillis() + " ms; "
+                    + target.log());
         }
         assertGoldenUnchanged(disk);
         assertOverlays(overlays, disk, first, SECOND_MAC);
@@ -131,9 +136,14 @@ class IpxeBootsFromVisorfleetTest {
 
         try (VisorfleetTarget target = VisorfleetTarget.overUdp(targetAddress, TARGET, disk.image(), overlays)) {
             byte[] golden = disk.readSector(disk.layout().writeLba());
-            assertEquals(hex(golden), hex(readThroughTarget(targetAddress, SECOND_MAC, disk.layout().writeLba())),
+            assertEquals(
+                    hex(golden),
+                    hex(readThroughTarget(
+                            targetAddress, SECOND_MAC, disk.layout().writeLba())),
                     "after the reset " + SECOND_MAC + " sees the golden sector again");
-            assertEquals(hex(BootDisk.writePattern()), hex(readThroughTarget(targetAddress, first, disk.layout().writeLba())),
+            assertEquals(
+                    hex(BootDisk.writePattern()),
+                    hex(readThroughTarget(targetAddress, first, disk.layout().writeLba())),
                     first + " still sees its own write");
             try (QemuIpxeClient again = QemuIpxeClient.boot(
                     dir, links.get(1).clientLink(), QemuIpxeClient.NicModel.VIRTIO, SECOND_MAC, script)) {
@@ -164,7 +174,9 @@ class IpxeBootsFromVisorfleetTest {
     private static void assertOverlays(OverlayDirectory overlays, BootDisk disk, MacAddress... clients)
             throws IOException {
         List<OverlaySummary> list = overlays.list();
-        assertEquals(List.of(clients).stream().sorted().toList(), list.stream().map(OverlaySummary::client).toList(),
+        assertEquals(
+                List.of(clients).stream().sorted().toList(),
+                list.stream().map(OverlaySummary::client).toList(),
                 () -> "overlays: " + list);
         byte[] expected = Files.readAllBytes(disk.image());
         int write = Math.toIntExact(disk.layout().writeLba() * BootDisk.SECTOR);
@@ -177,8 +189,11 @@ class IpxeBootsFromVisorfleetTest {
                     CowOverlayStore view = overlays.open(EXPORT, s.client(), golden, VisorfleetTarget.GOLDEN_TAG)) {
                 view.read(0, ByteBuffer.wrap(seen));
             }
-            assertEquals(List.of(), differingSectors(expected, seen), () -> "sectors of " + s.client()
-                    + "'s view that differ from golden + its write at LBA " + disk.layout().writeLba());
+            assertEquals(
+                    List.of(),
+                    differingSectors(expected, seen),
+                    () -> "sectors of " + s.client() + "'s view that differ from golden + its write at LBA "
+                            + disk.layout().writeLba());
         }
     }
 
@@ -217,7 +232,11 @@ class IpxeBootsFromVisorfleetTest {
 
     /** The first frames on the wire, for known-good codec vectors (netboot-aoe's vectors.txt). */
     private static void printFrames(RecordingTransport recording) {
-        recording.received().stream().limit(8).forEach(f -> System.out.println("in  " + f.at().toMillis() + " ms: " + f.hex()));
-        recording.sent().stream().limit(4).forEach(f -> System.out.println("out " + f.at().toMillis() + " ms: " + f.hex()));
+        recording.received().stream()
+                .limit(8)
+                .forEach(f -> System.out.println("in  " + f.at().toMillis() + " ms: " + f.hex()));
+        recording.sent().stream()
+                .limit(4)
+                .forEach(f -> System.out.println("out " + f.at().toMillis() + " ms: " + f.hex()));
     }
 }

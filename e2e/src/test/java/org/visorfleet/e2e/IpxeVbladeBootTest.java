@@ -38,7 +38,8 @@ class IpxeVbladeBootTest {
 
     @Test
     void ipxeSanbootsFromVbladeOverTap() throws Exception {
-        BootDisk disk = BootDisk.create(dir, BootDisk.Layout.DEFAULT, ThreadLocalRandom.current().nextLong());
+        BootDisk disk = BootDisk.create(
+                dir, BootDisk.Layout.DEFAULT, ThreadLocalRandom.current().nextLong());
         try (TapInterface tap = TapInterface.create();
                 BootTarget target = VbladeTarget.onInterface(tap.name(), TARGET, disk.image());
                 QemuIpxeClient client = QemuIpxeClient.sanboot(
@@ -50,7 +51,8 @@ class IpxeVbladeBootTest {
 
     @Test
     void ipxeSanbootsFromVbladeOverDgram() throws Exception {
-        BootDisk disk = BootDisk.create(dir, BootDisk.Layout.DEFAULT, ThreadLocalRandom.current().nextLong());
+        BootDisk disk = BootDisk.create(
+                dir, BootDisk.Layout.DEFAULT, ThreadLocalRandom.current().nextLong());
         DgramLink link = DgramLink.allocate();
         try (BootTarget target = VbladeTarget.overDgram(dir, link, TARGET, disk.image());
                 QemuIpxeClient client = QemuIpxeClient.sanboot(

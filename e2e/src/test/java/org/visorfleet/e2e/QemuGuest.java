@@ -63,12 +63,24 @@ final class QemuGuest implements AutoCloseable {
         Path stderr = dir.resolve("qemu-stderr.log");
         List<String> command = new ArrayList<>(List.of(
                 qemu.toString(),
-                "-nodefaults", "-machine", "pc", "-m", "128", "-display", "none",
-                "-no-reboot", "-boot", "reboot-timeout=0",
-                "-serial", "stdio",
-                "-serial", "file:" + console,
-                "-fw_cfg", "name=etc/sercon-port,file=" + sercon,
-                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"));
+                "-nodefaults",
+                "-machine",
+                "pc",
+                "-m",
+                "128",
+                "-display",
+                "none",
+                "-no-reboot",
+                "-boot",
+                "reboot-timeout=0",
+                "-serial",
+                "stdio",
+                "-serial",
+                "file:" + console,
+                "-fw_cfg",
+                "name=etc/sercon-port,file=" + sercon,
+                "-device",
+                "isa-debug-exit,iobase=0xf4,iosize=0x04"));
         command.addAll(machineArgs);
         Process process = new ProcessBuilder(command)
                 .directory(dir.toFile())
@@ -147,7 +159,8 @@ final class QemuGuest implements AutoCloseable {
     /** Command line, state, COM1, firmware console (ANSI stripped, last 4 KB) and QEMU's stderr. */
     String diagnostics() {
         String state = process.isAlive() ? "running" : "exit status " + process.exitValue();
-        return "--- qemu (pid " + process.pid() + ", " + state + ", " + elapsed().toMillis() + " ms): "
+        return "--- qemu (pid " + process.pid() + ", " + state + ", "
+                + elapsed().toMillis() + " ms): "
                 + String.join(" ", command)
                 + "\n--- COM1 (guest):\n" + serial()
                 + "\n--- COM2 (firmware console " + console + "):\n" + tail(console, true)

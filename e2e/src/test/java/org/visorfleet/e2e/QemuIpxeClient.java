@@ -50,7 +50,8 @@ final class QemuIpxeClient implements AutoCloseable {
                 :failed
                 echo %s errno=${errno}
                 exit 1
-                """.formatted(target.sanUri(), IPXE_FAILED);
+                """
+                .formatted(target.sanUri(), IPXE_FAILED);
     }
 
     /** Boots iPXE and {@code sanboot}s from {@code target}. */
@@ -67,11 +68,13 @@ final class QemuIpxeClient implements AutoCloseable {
         Path lkrn = Prerequisites.file(IPXE_LKRN.toString());
         Path scriptFile = Files.createTempFile(workDir, "boot-", ".ipxe");
         Files.writeString(scriptFile, script);
-        return new QemuIpxeClient(QemuGuest.launch(workDir, List.of(
-                "-kernel", lkrn.toString(),
-                "-initrd", scriptFile.toString(),
-                "-netdev", link.netdev("n0"),
-                "-device", nic.device + ",netdev=n0,mac=" + mac + ",romfile=")));
+        return new QemuIpxeClient(QemuGuest.launch(
+                workDir,
+                List.of(
+                        "-kernel", lkrn.toString(),
+                        "-initrd", scriptFile.toString(),
+                        "-netdev", link.netdev("n0"),
+                        "-device", nic.device + ",netdev=n0,mac=" + mac + ",romfile=")));
     }
 
     QemuGuest guest() {

@@ -24,6 +24,7 @@ import org.visorfleet.aoe.transport.FrameTransport;
 final class RecordingTransport implements FrameTransport {
     /** Ethernet header (14) + AoE ver/flags, error, major (2), minor, command, tag (4). */
     private static final int HEADER = 24;
+
     private static final int FLAG_RESPONSE = 0x08;
     private static final HexFormat HEX = HexFormat.of();
 
@@ -58,7 +59,8 @@ final class RecordingTransport implements FrameTransport {
                 if (received.size() < limit) {
                     received.add(new Frame(since(), frame));
                 }
-                if (frame.length >= HEADER && (frame[14] & FLAG_RESPONSE) == 0
+                if (frame.length >= HEADER
+                        && (frame[14] & FLAG_RESPONSE) == 0
                         && !requestKeys.add(HEX.formatHex(frame, 6, 12) + HEX.formatHex(frame, 19, HEADER))) {
                     repeatedRequests++;
                 }

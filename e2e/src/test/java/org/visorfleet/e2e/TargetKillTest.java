@@ -75,7 +75,8 @@ class TargetKillTest {
             try (AoeInitiator initiator = initiator(port)) {
                 ByteBuffer back = ByteBuffer.allocate(original.length);
                 open(initiator).read(0, back, 32);
-                assertArrayEquals(expected, back.array(), "the client sees all its acknowledged writes (seed " + seed + ")");
+                assertArrayEquals(
+                        expected, back.array(), "the client sees all its acknowledged writes (seed " + seed + ")");
             }
             assertEquals(0, server.terminate(Duration.ofSeconds(5)), server::toString);
         }

@@ -45,8 +45,10 @@ final class VbladeTarget implements BootTarget {
         Path vblade = Prerequisites.tool("vblade");
         Process process = new ProcessBuilder(
                         vblade.toString(),
-                        Integer.toString(address.shelf()), Integer.toString(address.slot()),
-                        ifname, image.toString())
+                        Integer.toString(address.shelf()),
+                        Integer.toString(address.slot()),
+                        ifname,
+                        image.toString())
                 .redirectErrorStream(true)
                 .start();
         VbladeTarget target = new VbladeTarget(address, process);
@@ -93,8 +95,8 @@ final class VbladeTarget implements BootTarget {
     }
 
     private void drain() {
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 synchronized (log) {
@@ -114,8 +116,8 @@ final class VbladeTarget implements BootTarget {
         while (!ready.await(50, TimeUnit.MILLISECONDS)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 reader.join(Duration.ofSeconds(1));
-                throw new IOException("vblade not ready (" + (process.isAlive() ? "timeout" : "exit " + process.exitValue())
-                        + "): " + log());
+                throw new IOException("vblade not ready ("
+                        + (process.isAlive() ? "timeout" : "exit " + process.exitValue()) + "): " + log());
             }
         }
     }
@@ -128,7 +130,8 @@ final class VbladeTarget implements BootTarget {
     @Override
     public String log() {
         synchronized (log) {
-            return "vblade pid " + process.pid() + (process.isAlive() ? "" : " exit " + process.exitValue()) + ":\n" + log;
+            return "vblade pid " + process.pid() + (process.isAlive() ? "" : " exit " + process.exitValue()) + ":\n"
+                    + log;
         }
     }
 

@@ -34,6 +34,7 @@ final class VisorfleetTarget implements BootTarget {
     static final String GOLDEN_TAG = "e2e-golden";
     /** Two, unlike the CLI's default of one on this 2-core box: concurrent clients meet concurrent workers. */
     private static final int WORKERS = 2;
+
     private static final int RECORDED_FRAMES = 64;
 
     private final AoeAddress address;
@@ -41,7 +42,8 @@ final class VisorfleetTarget implements BootTarget {
     private final RecordingTransport transport;
     private final List<String> events;
 
-    private VisorfleetTarget(AoeAddress address, TargetServer server, RecordingTransport transport, List<String> events) {
+    private VisorfleetTarget(
+            AoeAddress address, TargetServer server, RecordingTransport transport, List<String> events) {
         this.address = address;
         this.server = server;
         this.transport = transport;
@@ -60,8 +62,8 @@ final class VisorfleetTarget implements BootTarget {
         return start(RawEthernetTransport.open(ifname), address, image, overlays);
     }
 
-    private static VisorfleetTarget start(FrameTransport link, AoeAddress address, Path image, OverlayDirectory overlays)
-            throws IOException {
+    private static VisorfleetTarget start(
+            FrameTransport link, AoeAddress address, Path image, OverlayDirectory overlays) throws IOException {
         RecordingTransport recording = new RecordingTransport(link, RECORDED_FRAMES);
         ExportAddress exportAddress = new ExportAddress(address.shelf(), address.slot());
         List<String> events = new ArrayList<>();
@@ -72,8 +74,8 @@ final class VisorfleetTarget implements BootTarget {
             TargetExport export =
                     new TargetExport(exportAddress, new OverlayStorage(overlays, exportAddress, golden, GOLDEN_TAG));
             opened.add(export);
-            AoeTarget target = new AoeTarget(TargetConfig.of(link.localMac(), link.mtu()), List.of(export),
-                    (e, client) -> {
+            AoeTarget target =
+                    new AoeTarget(TargetConfig.of(link.localMac(), link.mtu()), List.of(export), (e, client) -> {
                         synchronized (events) {
                             events.add("client " + client + " discovered e" + e);
                         }

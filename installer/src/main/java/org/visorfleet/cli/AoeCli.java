@@ -58,7 +58,8 @@ final class AoeCli {
                 return RawEthernetTransport.open(iface);
             }
             InetSocketAddress bind = hostPort(udp);
-            return UdpEthernetTransport.open(bind, udpMac != null ? udpMac : UdpEthernetTransport.localMacFor(bind), udpMtu);
+            return UdpEthernetTransport.open(
+                    bind, udpMac != null ? udpMac : UdpEthernetTransport.localMacFor(bind), udpMtu);
         }
     }
 
@@ -74,8 +75,11 @@ final class AoeCli {
         }
     }
 
-    @Command(name = "serve", mixinStandardHelpOptions = true,
-            description = "Serve disk images over AoE in the foreground until SIGTERM or Ctrl-C (then exit 0 once stopped cleanly).")
+    @Command(
+            name = "serve",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Serve disk images over AoE in the foreground until SIGTERM or Ctrl-C (then exit 0 once stopped cleanly).")
     static final class Serve implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -83,24 +87,34 @@ final class AoeCli {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Link link;
 
-        @Option(names = "--export", paramLabel = "SHELF.SLOT=IMAGE", required = true,
+        @Option(
+                names = "--export",
+                paramLabel = "SHELF.SLOT=IMAGE",
+                required = true,
                 description = "export IMAGE (a raw disk image file) as aoe:eSHELF.SLOT; repeatable")
         List<String> exports;
 
-        @Option(names = "--overlays", paramLabel = "DIR",
+        @Option(
+                names = "--overlays",
+                paramLabel = "DIR",
                 description = "give each client MAC its own copy-on-write overlay under DIR; images stay read-only")
         Path overlays;
 
         @Option(names = "--read-only", description = "refuse writes (without --overlays)")
         boolean readOnly;
 
-        @Option(names = "--mac", paramLabel = "MAC", description = "source MAC in --udp mode (default: derived from the address)")
+        @Option(
+                names = "--mac",
+                paramLabel = "MAC",
+                description = "source MAC in --udp mode (default: derived from the address)")
         String mac;
 
         @Option(names = "--mtu", defaultValue = "1500", description = "MTU in --udp mode (default: ${DEFAULT-VALUE})")
         int mtu;
 
-        @Option(names = "--workers", paramLabel = "N",
+        @Option(
+                names = "--workers",
+                paramLabel = "N",
                 description = "worker threads (default: half the CPUs, at least 1: the rest serve the network stack)")
         int workers = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
@@ -114,31 +128,42 @@ final class AoeCli {
                 closeAll(targetExports);
                 throw e;
             }
-            AoeTarget target = new AoeTarget(TargetConfig.of(transport.localMac(), transport.mtu()), targetExports,
-                    (export, client) -> LOG.log(System.Logger.Level.INFO, "client {0} discovered e{1} on {2}",
-                            client, export, transport.describe()));
+            AoeTarget target = new AoeTarget(
+                    TargetConfig.of(transport.localMac(), transport.mtu()),
+                    targetExports,
+                    (export, client) -> LOG.log(
+                            System.Logger.Level.INFO,
+                            "client {0} discovered e{1} on {2}",
+                            client,
+                            export,
+                            transport.describe()));
             TargetServer server = TargetServer.start(target, transport, workers);
             CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                int status = 0;
-                try {
-                    server.close();
-                    LOG.log(System.Logger.Level.INFO, "stopped: {0} requests, {1} sectors read, {2} written",
-                            String.valueOf(target.count(AoeTarget.Counter.REQUESTS)),
-                            String.valueOf(target.count(AoeTarget.Counter.SECTORS_READ)),
-                            String.valueOf(target.count(AoeTarget.Counter.SECTORS_WRITTEN)));
-                } catch (IOException e) {
-                    LOG.log(System.Logger.Level.ERROR, "stopping: {0}", e.toString());
-                    status = 1;
-                } finally {
-                    stopped.countDown();
-                }
-                // Left alone, the JVM exits with 128 + signal (143 for SIGTERM), which service
-                // managers and scripts read as a failure. A requested stop that flushed every overlay
-                // is a success: exit 0 (1 if closing failed). halt() does not wait for other hooks;
-                // none has work left (log handlers flush per record, CliLogManager never resets).
-                Runtime.getRuntime().halt(status);
-            }, "aoe-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                int status = 0;
+                                try {
+                                    server.close();
+                                    LOG.log(
+                                            System.Logger.Level.INFO,
+                                            "stopped: {0} requests, {1} sectors read, {2} written",
+                                            String.valueOf(target.count(AoeTarget.Counter.REQUESTS)),
+                                            String.valueOf(target.count(AoeTarget.Counter.SECTORS_READ)),
+                                            String.valueOf(target.count(AoeTarget.Counter.SECTORS_WRITTEN)));
+                                } catch (IOException e) {
+                                    LOG.log(System.Logger.Level.ERROR, "stopping: {0}", e.toString());
+                                    status = 1;
+                                } finally {
+                                    stopped.countDown();
+                                }
+                                // Left alone, the JVM exits with 128 + signal (143 for SIGTERM), which service
+                                // managers and scripts read as a failure. A requested stop that flushed every overlay
+                                // is a success: exit 0 (1 if closing failed). halt() does not wait for other hooks;
+                                // none has work left (log handlers flush per record, CliLogManager never resets).
+                                Runtime.getRuntime().halt(status);
+                            },
+                            "aoe-shutdown"));
             stopped.await();
             return 0;
         }
@@ -151,11 +176,14 @@ final class AoeCli {
                 for (String spec : exports) {
                     int eq = spec.indexOf('=');
                     if (eq < 0) {
-                        throw new ParameterException(this.spec.commandLine(), "--export needs SHELF.SLOT=IMAGE, got '" + spec + "'");
+                        throw new ParameterException(
+                                this.spec.commandLine(), "--export needs SHELF.SLOT=IMAGE, got '" + spec + "'");
                     }
-                    ExportAddress address = ExportAddress.parse(spec.substring(0, eq)).orElseThrow(() ->
-                            new ParameterException(this.spec.commandLine(), "bad export address in '" + spec
-                                    + "': use SHELF.SLOT with shelf 0-65534 and slot 0-254"));
+                    ExportAddress address = ExportAddress.parse(spec.substring(0, eq))
+                            .orElseThrow(() -> new ParameterException(
+                                    this.spec.commandLine(),
+                                    "bad export address in '" + spec
+                                            + "': use SHELF.SLOT with shelf 0-65534 and slot 0-254"));
                     if (!seen.add(address)) {
                         throw new ParameterException(this.spec.commandLine(), "export " + address + " given twice");
                     }
@@ -176,7 +204,8 @@ final class AoeCli {
 
         /** Overlays remember which golden image they were made over: name, size and modification time. */
         static String goldenTag(Path image) throws IOException {
-            return image.getFileName() + ":" + Files.size(image) + ":" + Files.getLastModifiedTime(image).toMillis();
+            return image.getFileName() + ":" + Files.size(image) + ":"
+                    + Files.getLastModifiedTime(image).toMillis();
         }
 
         private static void closeAll(List<TargetExport> exports) {
@@ -190,7 +219,10 @@ final class AoeCli {
         }
     }
 
-    @Command(name = "overlays", mixinStandardHelpOptions = true, description = "List per-client overlays and their sizes.")
+    @Command(
+            name = "overlays",
+            mixinStandardHelpOptions = true,
+            description = "List per-client overlays and their sizes.")
     static final class Overlays implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -204,15 +236,18 @@ final class AoeCli {
             List<OverlaySummary> list = new OverlayDirectory(overlays).list();
             out.printf("%-8s %-17s %14s %14s  %s%n", "EXPORT", "CLIENT", "ALLOCATED", "ON-DISK", "LAST-WRITE");
             for (OverlaySummary s : list) {
-                out.printf("%-8s %-17s %14d %14d  %s%n", "e" + s.export(), s.client(), s.allocatedBytes(),
-                        s.fileBytesOnDisk(), s.lastWrite());
+                out.printf(
+                        "%-8s %-17s %14d %14d  %s%n",
+                        "e" + s.export(), s.client(), s.allocatedBytes(), s.fileBytesOnDisk(), s.lastWrite());
             }
             out.flush();
             return 0;
         }
     }
 
-    @Command(name = "reset", mixinStandardHelpOptions = true,
+    @Command(
+            name = "reset",
+            mixinStandardHelpOptions = true,
             description = "Reset a client's overlay so it sees the golden image again.")
     static final class Reset implements Callable<Integer> {
         @Spec
@@ -229,20 +264,26 @@ final class AoeCli {
 
         @Override
         public Integer call() throws IOException {
-            ExportAddress address = ExportAddress.parse(export).orElseThrow(() ->
-                    new ParameterException(spec.commandLine(), "bad export address '" + export + "'"));
-            MacAddress mac = MacAddress.parse(client).orElseThrow(() ->
-                    new ParameterException(spec.commandLine(), "bad MAC address '" + client + "'"));
+            ExportAddress address = ExportAddress.parse(export)
+                    .orElseThrow(
+                            () -> new ParameterException(spec.commandLine(), "bad export address '" + export + "'"));
+            MacAddress mac = MacAddress.parse(client)
+                    .orElseThrow(() -> new ParameterException(spec.commandLine(), "bad MAC address '" + client + "'"));
             boolean existed = new OverlayDirectory(overlays).reset(address, mac);
-            spec.commandLine().getOut().println(existed
-                    ? "reset e" + address + " for " + mac + ": the client sees the golden image again"
-                    : "no overlay for " + mac + " on e" + address + ": nothing to reset");
+            spec.commandLine()
+                    .getOut()
+                    .println(
+                            existed
+                                    ? "reset e" + address + " for " + mac + ": the client sees the golden image again"
+                                    : "no overlay for " + mac + " on e" + address + ": nothing to reset");
             spec.commandLine().getOut().flush();
             return 0;
         }
     }
 
-    @Command(name = "discover", mixinStandardHelpOptions = true,
+    @Command(
+            name = "discover",
+            mixinStandardHelpOptions = true,
             description = "Find AoE targets on a link (Query Config broadcast) and IDENTIFY each.")
     static final class Discover implements Callable<Integer> {
         @Spec
@@ -254,10 +295,16 @@ final class AoeCli {
         @Option(names = "--udp", paramLabel = "HOST:PORT", description = "target's Ethernet-in-UDP address")
         String udp;
 
-        @Option(names = "--wait", defaultValue = "1000", description = "milliseconds to collect answers (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--wait",
+                defaultValue = "1000",
+                description = "milliseconds to collect answers (default: ${DEFAULT-VALUE})")
         long waitMillis;
 
-        @Option(names = "--read", paramLabel = "SECTORS", defaultValue = "0",
+        @Option(
+                names = "--read",
+                paramLabel = "SECTORS",
+                defaultValue = "0",
                 description = "also read this many sectors from each target and print their SHA-256")
         int readSectors;
 
@@ -268,7 +315,8 @@ final class AoeCli {
             }
             FrameTransport transport = iface != null
                     ? RawEthernetTransport.open(iface)
-                    : UdpEthernetTransport.open(new InetSocketAddress("0.0.0.0", 0), MacAddress.of("02:56:46:00:00:01"));
+                    : UdpEthernetTransport.open(
+                            new InetSocketAddress("0.0.0.0", 0), MacAddress.of("02:56:46:00:00:01"));
             PrintWriter out = spec.commandLine().getOut();
             try (AoeInitiator initiator = new AoeInitiator(transport, udp == null ? null : hostPort(udp))) {
                 List<AoeInitiator.Discovered> found = initiator.discover(0xFFFF, 0xFF, Duration.ofMillis(waitMillis));
@@ -279,14 +327,28 @@ final class AoeCli {
                 }
                 for (AoeInitiator.Discovered d : found) {
                     AoeDisk disk = initiator.open(d);
-                    out.printf("%-8s %s  %d sectors (%d MiB)  model '%s'  serial '%s'  buffers %d  sectors/frame %d  config '%s'%n",
-                            d.address(), d.mac(), disk.sectorCount(), disk.sectorCount() / 2048, disk.identity().model(),
-                            disk.identity().serial(), d.config().bufferCount(), disk.maxSectorsPerRequest(), d.config().config());
+                    out.printf(
+                            "%-8s %s  %d sectors (%d MiB)  model '%s'  serial '%s'  buffers %d  sectors/frame %d  config '%s'%n",
+                            d.address(),
+                            d.mac(),
+                            disk.sectorCount(),
+                            disk.sectorCount() / 2048,
+                            disk.identity().model(),
+                            disk.identity().serial(),
+                            d.config().bufferCount(),
+                            disk.maxSectorsPerRequest(),
+                            d.config().config());
                     if (readSectors > 0) {
-                        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(Math.min(readSectors, disk.sectorCount()) * 512));
+                        ByteBuffer buf =
+                                ByteBuffer.allocate(Math.toIntExact(Math.min(readSectors, disk.sectorCount()) * 512));
                         disk.read(0, buf, 16);
-                        out.printf("%-8s sha256 of first %d sectors: %s%n", d.address(), buf.capacity() / 512,
-                                java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(buf.array())));
+                        out.printf(
+                                "%-8s sha256 of first %d sectors: %s%n",
+                                d.address(),
+                                buf.capacity() / 512,
+                                java.util.HexFormat.of()
+                                        .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                                .digest(buf.array())));
                     }
                 }
                 out.flush();

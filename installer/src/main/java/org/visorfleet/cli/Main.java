@@ -20,7 +20,9 @@ public final class Main {
     }
 
     public static int run(String... args) {
-        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::reportFailure).execute(args);
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler(Main::reportFailure)
+                .execute(args);
     }
 
     /**
@@ -49,7 +51,8 @@ public final class Main {
         return switch (e) {
             case NoSuchFileException f -> "no such file: " + f.getFile();
             case AccessDeniedException f -> "permission denied: " + f.getFile();
-            case FileSystemException f when f.getReason() == null -> f.getClass().getSimpleName() + ": " + f.getFile();
+            case FileSystemException f
+            when f.getReason() == null -> f.getClass().getSimpleName() + ": " + f.getFile();
             default -> e.getMessage();
         };
     }

@@ -69,8 +69,9 @@ public final class AoeCodec {
             lba = (lba << 8) | (arg.get(4 + i) & 0xFF);
         }
         ByteBuffer data = arg.slice(AtaMessage.ARG_SIZE, arg.remaining() - AtaMessage.ARG_SIZE);
-        return decoded(header, new AtaMessage(
-                arg.get(0) & 0xFF, arg.get(1) & 0xFF, arg.get(2) & 0xFF, arg.get(3) & 0xFF, lba, data));
+        return decoded(
+                header,
+                new AtaMessage(arg.get(0) & 0xFF, arg.get(1) & 0xFF, arg.get(2) & 0xFF, arg.get(3) & 0xFF, lba, data));
     }
 
     private static DecodeResult decodeQueryConfig(AoeHeader header, ByteBuffer arg) {
@@ -82,18 +83,21 @@ public final class AoeCodec {
             return malformed(header, "config string length " + configLength + " exceeds 1024", AoeHeader.SIZE + 6);
         }
         if (configLength > arg.remaining() - QueryConfigMessage.ARG_SIZE) {
-            return malformed(header, "config string length " + configLength + " runs past the frame", AoeHeader.SIZE + 6);
+            return malformed(
+                    header, "config string length " + configLength + " runs past the frame", AoeHeader.SIZE + 6);
         }
         byte[] config = new byte[configLength];
         arg.get(QueryConfigMessage.ARG_SIZE, config);
         int verCmd = arg.get(5) & 0xFF;
-        return decoded(header, new QueryConfigMessage(
-                arg.getShort(0) & 0xFFFF,
-                arg.getShort(2) & 0xFFFF,
-                arg.get(4) & 0xFF,
-                verCmd >>> 4,
-                verCmd & 0xF,
-                new String(config, StandardCharsets.ISO_8859_1)));
+        return decoded(
+                header,
+                new QueryConfigMessage(
+                        arg.getShort(0) & 0xFFFF,
+                        arg.getShort(2) & 0xFFFF,
+                        arg.get(4) & 0xFF,
+                        verCmd >>> 4,
+                        verCmd & 0xF,
+                        new String(config, StandardCharsets.ISO_8859_1)));
     }
 
     private static DecodeResult decodeMacMask(AoeHeader header, ByteBuffer arg) {
@@ -138,7 +142,11 @@ public final class AoeCodec {
         switch (frame.message()) {
             case AtaMessage m -> {
                 writeAtaArgument(m.aflags(), m.errFeature(), m.sectorCount(), m.cmdStatus(), m.lba(), out);
-                out.put(AtaMessage.DATA_OFFSET, m.data(), m.data().position(), m.data().remaining());
+                out.put(
+                        AtaMessage.DATA_OFFSET,
+                        m.data(),
+                        m.data().position(),
+                        m.data().remaining());
             }
             case QueryConfigMessage m -> {
                 out.putShort(24, (short) m.bufferCount());
@@ -168,7 +176,12 @@ public final class AoeCodec {
                     m.macs().get(i).write(out, 26 + 6 * i);
                 }
             }
-            case UnknownMessage m -> out.put(AoeHeader.SIZE, m.argument(), m.argument().position(), m.argument().remaining());
+            case UnknownMessage m ->
+                out.put(
+                        AoeHeader.SIZE,
+                        m.argument(),
+                        m.argument().position(),
+                        m.argument().remaining());
         }
         pad(out, length, padded);
         return padded;
@@ -188,7 +201,8 @@ public final class AoeCodec {
     }
 
     /** Writes the 12-byte ATA argument at offset 24 of {@code out} (LBA least significant byte first). */
-    public static void writeAtaArgument(int aflags, int errFeature, int count, int cmdStatus, long lba, ByteBuffer out) {
+    public static void writeAtaArgument(
+            int aflags, int errFeature, int count, int cmdStatus, long lba, ByteBuffer out) {
         out.put(24, (byte) aflags);
         out.put(25, (byte) errFeature);
         out.put(26, (byte) count);
@@ -209,9 +223,13 @@ public final class AoeCodec {
     private static int argumentSize(AoeMessage message) {
         return switch (message) {
             case AtaMessage m -> AtaMessage.ARG_SIZE + m.data().remaining();
-            case QueryConfigMessage m -> QueryConfigMessage.ARG_SIZE + m.config().length();
-            case MacMaskMessage m -> MacMaskMessage.ARG_SIZE + MacMaskMessage.DIRECTIVE_SIZE * m.directives().size();
-            case ReserveReleaseMessage m -> ReserveReleaseMessage.ARG_SIZE + 6 * m.macs().size();
+            case QueryConfigMessage m ->
+                QueryConfigMessage.ARG_SIZE + m.config().length();
+            case MacMaskMessage m ->
+                MacMaskMessage.ARG_SIZE
+                        + MacMaskMessage.DIRECTIVE_SIZE * m.directives().size();
+            case ReserveReleaseMessage m ->
+                ReserveReleaseMessage.ARG_SIZE + 6 * m.macs().size();
             case UnknownMessage m -> m.argument().remaining();
         };
     }

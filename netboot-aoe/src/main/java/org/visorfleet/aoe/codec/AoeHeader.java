@@ -67,7 +67,15 @@ public record AoeHeader(
     /** This response turned into an error response carrying {@code error}. */
     public AoeHeader withError(AoeError error) {
         return new AoeHeader(
-                destination, source, version, flags | FLAG_RESPONSE | FLAG_ERROR, error.code(), major, minor, command, tag);
+                destination,
+                source,
+                version,
+                flags | FLAG_RESPONSE | FLAG_ERROR,
+                error.code(),
+                major,
+                minor,
+                command,
+                tag);
     }
 
     private static void check(String name, int value, int max) {

@@ -91,7 +91,8 @@ public final class AtaIdentify {
     }
 
     private static void string(ByteBuffer w, int firstWord, int chars, String text) {
-        byte[] padded = String.format("%-" + chars + "s", text).substring(0, chars).getBytes(StandardCharsets.US_ASCII);
+        byte[] padded =
+                String.format("%-" + chars + "s", text).substring(0, chars).getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < chars; i += 2) {
             word(w, firstWord + i / 2, (padded[i] & 0xFF) << 8 | (padded[i + 1] & 0xFF));
         }

@@ -38,8 +38,10 @@ public final class AoeDisk {
         this.initiator = initiator;
         this.target = target;
         this.identity = identity;
-        int advertised = target.config().sectorCount() == 0 ? 2 : target.config().sectorCount();
-        this.maxSectors = Math.max(1, Math.min(advertised, (initiator.transport().mtu() - 22) / SECTOR));
+        int advertised =
+                target.config().sectorCount() == 0 ? 2 : target.config().sectorCount();
+        this.maxSectors =
+                Math.max(1, Math.min(advertised, (initiator.transport().mtu() - 22) / SECTOR));
     }
 
     static AoeDisk open(AoeInitiator initiator, AoeInitiator.Discovered target) throws IOException {
@@ -125,8 +127,13 @@ public final class AoeDisk {
                     int offset = base + (int) issued * SECTOR;
                     int tag = initiator.newTag();
                     AtaMessage req = write
-                            ? new AtaMessage(AtaMessage.AFLAG_EXTENDED | AtaMessage.AFLAG_WRITE, 0, n, WRITE_SECTORS_EXT,
-                                    lba + issued, buf.slice(offset, n * SECTOR))
+                            ? new AtaMessage(
+                                    AtaMessage.AFLAG_EXTENDED | AtaMessage.AFLAG_WRITE,
+                                    0,
+                                    n,
+                                    WRITE_SECTORS_EXT,
+                                    lba + issued,
+                                    buf.slice(offset, n * SECTOR))
                             : AtaMessage.of(AtaMessage.AFLAG_EXTENDED, 0, n, READ_SECTORS_EXT, lba + issued);
                     AoeFrame f = frame(tag, req);
                     initiator.register(tag, replies);
@@ -147,7 +154,8 @@ public final class AoeDisk {
                     if (!write) {
                         ByteBuffer data = ((AtaMessage) reply.message()).data();
                         if (data.remaining() < req.sectors() * SECTOR) {
-                            throw new IOException("short read reply at LBA " + req.lba() + ": " + data.remaining() + " bytes");
+                            throw new IOException(
+                                    "short read reply at LBA " + req.lba() + ": " + data.remaining() + " bytes");
                         }
                         buf.put(req.offset(), data, data.position(), req.sectors() * SECTOR);
                     }
@@ -177,8 +185,8 @@ public final class AoeDisk {
             InFlight f = inFlight.get(tag);
             if (now - f.sentAt() >= timeout.toNanos()) {
                 if (f.tries() >= attempts) {
-                    throw new IOException("no reply from " + target.address() + " for LBA " + f.lba()
-                            + " after " + attempts + " attempts of " + timeout.toMillis() + " ms");
+                    throw new IOException("no reply from " + target.address() + " for LBA " + f.lba() + " after "
+                            + attempts + " attempts of " + timeout.toMillis() + " ms");
                 }
                 initiator.countRetransmit();
                 initiator.send(f.frame());
@@ -190,17 +198,21 @@ public final class AoeDisk {
     }
 
     private AoeFrame frame(int tag, AtaMessage request) {
-        AoeHeader h = AoeHeader.request(target.mac(), initiator.localMac(), target.shelf(), target.slot(), AoeCommand.ATA, tag);
+        AoeHeader h = AoeHeader.request(
+                target.mac(), initiator.localMac(), target.shelf(), target.slot(), AoeCommand.ATA, tag);
         return new AoeFrame(h, request);
     }
 
     private void check(AoeFrame reply, AtaMessage request) throws IOException {
         if (reply.header().isError()) {
-            String name = AoeError.fromCode(reply.header().error()).map(Enum::name).orElse("unknown");
-            throw new IOException(target.address() + " answered AoE error " + reply.header().error() + " (" + name + ")");
+            String name =
+                    AoeError.fromCode(reply.header().error()).map(Enum::name).orElse("unknown");
+            throw new IOException(
+                    target.address() + " answered AoE error " + reply.header().error() + " (" + name + ")");
         }
         if (!(reply.message() instanceof AtaMessage ata)) {
-            throw new IOException(target.address() + " answered an ATA request with " + reply.message().getClass().getSimpleName());
+            throw new IOException(target.address() + " answered an ATA request with "
+                    + reply.message().getClass().getSimpleName());
         }
         if ((ata.cmdStatus() & 0x01) != 0) {
             throw new AtaErrorException(request.cmdStatus(), ata.cmdStatus(), ata.errFeature(), request.lba());

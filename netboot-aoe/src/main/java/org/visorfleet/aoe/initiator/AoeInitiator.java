@@ -54,7 +54,10 @@ public final class AoeInitiator implements AutoCloseable {
         this.transport = transport;
         this.peer = peer;
         this.sendBatch = new FrameBatch(1, transport.mtu() + 14, arena);
-        this.receiver = Thread.ofPlatform().daemon().name("aoe-initiator-" + transport.describe()).start(this::receive);
+        this.receiver = Thread.ofPlatform()
+                .daemon()
+                .name("aoe-initiator-" + transport.describe())
+                .start(this::receive);
     }
 
     public FrameTransport transport() {
@@ -90,14 +93,16 @@ public final class AoeInitiator implements AutoCloseable {
         int tag = newTag();
         LinkedBlockingQueue<AoeFrame> replies = register(tag);
         try {
-            AoeHeader h = AoeHeader.request(MacAddress.BROADCAST, localMac(), major, minor, AoeCommand.QUERY_CONFIG, tag);
+            AoeHeader h =
+                    AoeHeader.request(MacAddress.BROADCAST, localMac(), major, minor, AoeCommand.QUERY_CONFIG, tag);
             send(new AoeFrame(h, QueryConfigMessage.request(ConfigCommand.READ, "")));
             List<Discovered> found = new ArrayList<>();
             long deadline = System.nanoTime() + wait.toNanos();
             for (long left; (left = deadline - System.nanoTime()) > 0; ) {
                 AoeFrame f = replies.poll(left, TimeUnit.NANOSECONDS);
                 if (f != null && !f.header().isError() && f.message() instanceof QueryConfigMessage qc) {
-                    found.add(new Discovered(f.header().source(), f.header().major(), f.header().minor(), qc));
+                    found.add(new Discovered(
+                            f.header().source(), f.header().major(), f.header().minor(), qc));
                 }
             }
             return found;
@@ -128,8 +133,8 @@ public final class AoeInitiator implements AutoCloseable {
                     return reply;
                 }
             }
-            throw new IOException("no reply from e" + request.header().major() + "." + request.header().minor()
-                    + " after " + attempts + " attempts of " + timeout.toMillis() + " ms");
+            throw new IOException("no reply from e" + request.header().major() + "."
+                    + request.header().minor() + " after " + attempts + " attempts of " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted waiting for AoE reply", e);
@@ -192,7 +197,8 @@ public final class AoeInitiator implements AutoCloseable {
         ByteBuffer copy = ByteBuffer.allocate(frame.remaining()).put(frame).flip();
         if (AoeCodec.decode(copy) instanceof DecodeResult.Decoded(AoeFrame f)
                 && f.header().isResponse()
-                && (f.header().destination().equals(localMac()) || f.header().destination().isMulticast())) {
+                && (f.header().destination().equals(localMac())
+                        || f.header().destination().isMulticast())) {
             LinkedBlockingQueue<AoeFrame> q = waiting.get(f.header().tag());
             if (q != null) {
                 q.add(f);

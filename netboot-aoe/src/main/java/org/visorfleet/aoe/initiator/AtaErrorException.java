@@ -8,7 +8,8 @@ public final class AtaErrorException extends IOException {
     private final int error;
 
     public AtaErrorException(int command, int status, int error, long lba) {
-        super(String.format("ATA command 0x%02X at LBA %d failed: status 0x%02X, error 0x%02X", command, lba, status, error));
+        super(String.format(
+                "ATA command 0x%02X at LBA %d failed: status 0x%02X, error 0x%02X", command, lba, status, error));
         this.status = status;
         this.error = error;
     }

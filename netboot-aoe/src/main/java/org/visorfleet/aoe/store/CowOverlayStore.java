@@ -88,12 +88,14 @@ public final class CowOverlayStore implements BlockStore {
             try {
                 OverlayHeader h = readHeader(f);
                 if (h.sectorCount() != fresh.sectorCount()) {
-                    throw new OverlayFormatException(file, "overlay is for a golden image of " + h.sectorCount()
-                            + " sectors, this golden image has " + fresh.sectorCount());
+                    throw new OverlayFormatException(
+                            file,
+                            "overlay is for a golden image of " + h.sectorCount() + " sectors, this golden image has "
+                                    + fresh.sectorCount());
                 }
                 if (!h.goldenTag().equals(goldenTag)) {
-                    throw new OverlayFormatException(file, "overlay is for golden image '" + h.goldenTag()
-                            + "', not '" + goldenTag + "'");
+                    throw new OverlayFormatException(
+                            file, "overlay is for golden image '" + h.goldenTag() + "', not '" + goldenTag + "'");
                 }
                 CowOverlayStore store = new CowOverlayStore(key, f, h, readBitmap(f, h), golden);
                 OpenOverlays.register(key, store);
@@ -119,23 +121,24 @@ public final class CowOverlayStore implements BlockStore {
     private static OverlayHeader readHeader(OverlayFile f) throws IOException {
         byte[] bytes = new byte[OverlayHeader.LENGTH];
         int n = f.read(ByteBuffer.wrap(bytes), 0);
-        OverlayHeader h = switch (OverlayHeaderCodec.decode(bytes, n)) {
-            case OverlayHeaderCodec.Decoded d -> d.header();
-            case OverlayHeaderCodec.Malformed m -> throw new OverlayFormatException(f.path(),
-                    m.reason() + " (header byte " + m.offset() + ")");
-        };
+        OverlayHeader h =
+                switch (OverlayHeaderCodec.decode(bytes, n)) {
+                    case OverlayHeaderCodec.Decoded d -> d.header();
+                    case OverlayHeaderCodec.Malformed m ->
+                        throw new OverlayFormatException(f.path(), m.reason() + " (header byte " + m.offset() + ")");
+                };
         long size = f.size();
         if (size < h.dataOffset()) {
-            throw new OverlayFormatException(f.path(), "truncated: file is " + size + " bytes, header and bitmap need "
-                    + h.dataOffset());
+            throw new OverlayFormatException(
+                    f.path(), "truncated: file is " + size + " bytes, header and bitmap need " + h.dataOffset());
         }
         return h;
     }
 
     private static OverlayBitmap readBitmap(OverlayFile f, OverlayHeader h) throws IOException {
         OverlayBitmap bitmap = new OverlayBitmap(h.sectorCount());
-        ByteBuffer buf = ByteBuffer.allocate(OverlayBitmap.CHUNK_BYTES
-                * Math.min(BITMAP_READ_CHUNKS, bitmap.chunkCount()));
+        ByteBuffer buf =
+                ByteBuffer.allocate(OverlayBitmap.CHUNK_BYTES * Math.min(BITMAP_READ_CHUNKS, bitmap.chunkCount()));
         for (int chunk = 0; chunk < bitmap.chunkCount(); ) {
             int chunks = Math.min(bitmap.chunkCount() - chunk, buf.capacity() / OverlayBitmap.CHUNK_BYTES);
             buf.clear().limit(chunks * OverlayBitmap.CHUNK_BYTES);
@@ -144,8 +147,8 @@ public final class CowOverlayStore implements BlockStore {
             }
             for (int i = 0; i < chunks; i++, chunk++) {
                 if (!bitmap.load(chunk, buf.slice(i * OverlayBitmap.CHUNK_BYTES, OverlayBitmap.CHUNK_BYTES))) {
-                    throw new OverlayFormatException(f.path(), "bitmap marks sectors beyond the golden image's "
-                            + h.sectorCount() + " sectors");
+                    throw new OverlayFormatException(
+                            f.path(), "bitmap marks sectors beyond the golden image's " + h.sectorCount() + " sectors");
                 }
             }
         }

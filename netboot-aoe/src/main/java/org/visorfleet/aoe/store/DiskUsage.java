@@ -20,6 +20,7 @@ final class DiskUsage {
     private static final int STATX_SIZE = 256;
     /** {@code struct statx}: {@code __u32 stx_mask} at 0, {@code __u64 stx_blocks} at 48 (all architectures). */
     private static final long MASK_OFFSET = 0;
+
     private static final long BLOCKS_OFFSET = 48;
     private static final MethodHandle STATX = lookup();
 
@@ -32,8 +33,8 @@ final class DiskUsage {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(STATX_SIZE, 8);
-            int rc = (int) STATX.invokeExact(AT_FDCWD, arena.allocateFrom(file.toAbsolutePath().toString()), 0,
-                    STATX_BLOCKS, buf);
+            int rc = (int) STATX.invokeExact(
+                    AT_FDCWD, arena.allocateFrom(file.toAbsolutePath().toString()), 0, STATX_BLOCKS, buf);
             if (rc != 0 || (buf.get(ValueLayout.JAVA_INT, MASK_OFFSET) & STATX_BLOCKS) == 0) {
                 return -1;
             }
@@ -48,9 +49,17 @@ final class DiskUsage {
     private static MethodHandle lookup() {
         try {
             Linker linker = Linker.nativeLinker();
-            return linker.defaultLookup().find("statx").map(symbol -> linker.downcallHandle(symbol,
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-                            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS)))
+            return linker.defaultLookup()
+                    .find("statx")
+                    .map(symbol -> linker.downcallHandle(
+                            symbol,
+                            FunctionDescriptor.of(
+                                    ValueLayout.JAVA_INT,
+                                    ValueLayout.JAVA_INT,
+                                    ValueLayout.ADDRESS,
+                                    ValueLayout.JAVA_INT,
+                                    ValueLayout.JAVA_INT,
+                                    ValueLayout.ADDRESS)))
                     .orElse(null);
         } catch (RuntimeException e) {
             // e.g. native access denied (--enable-native-access not granted with =deny): report unknown.

@@ -82,8 +82,8 @@ public final class OverlayDirectory {
         try (DirectoryStream<Path> exports = Files.newDirectoryStream(root)) {
             for (Path dir : exports) {
                 String name = dir.getFileName().toString();
-                Optional<ExportAddress> export = name.startsWith("e")
-                        ? ExportAddress.parse(name.substring(1)) : Optional.empty();
+                Optional<ExportAddress> export =
+                        name.startsWith("e") ? ExportAddress.parse(name.substring(1)) : Optional.empty();
                 if (export.isEmpty() || !Files.isDirectory(dir)) {
                     skip(dir, "not an export directory (e<shelf>.<slot>)");
                     continue;
@@ -109,7 +109,9 @@ public final class OverlayDirectory {
                     // Reset by someone else while we listed: it is simply gone.
                 } catch (IOException e) {
                     // The message names the file already.
-                    LOG.log(System.Logger.Level.WARNING, "overlay directory: skipping unusable overlay: " + e.getMessage());
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "overlay directory: skipping unusable overlay: " + e.getMessage());
                 }
             }
         }
@@ -126,9 +128,14 @@ public final class OverlayDirectory {
     }
 
     private static OverlaySummary summarize(ExportAddress export, MacAddress client, Path file) throws IOException {
-        long sectors = OpenOverlays.withFile(OpenOverlays.key(file), openHere ->
-                openHere != null ? openHere.allocatedSectors() : CowOverlayStore.countAllocated(file));
-        return new OverlaySummary(export, client, sectors * BlockStore.SECTOR_SIZE, DiskUsage.allocatedBytes(file),
+        long sectors = OpenOverlays.withFile(
+                OpenOverlays.key(file),
+                openHere -> openHere != null ? openHere.allocatedSectors() : CowOverlayStore.countAllocated(file));
+        return new OverlaySummary(
+                export,
+                client,
+                sectors * BlockStore.SECTOR_SIZE,
+                DiskUsage.allocatedBytes(file),
                 Files.getLastModifiedTime(file).toInstant());
     }
 

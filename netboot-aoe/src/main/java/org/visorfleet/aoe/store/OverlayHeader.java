@@ -17,6 +17,7 @@ record OverlayHeader(long sectorCount, String goldenTag, Instant created) {
     static final int LENGTH = 4096;
     /** 8 TiB of sectors: header, bitmap and data then stay below ext4's 16 TiB file size limit. */
     static final long MAX_SECTORS = 1L << 34;
+
     static final int MAX_TAG_BYTES = 256;
     /** Bitmap and data regions start on this boundary so that data sectors never share a page with metadata. */
     static final int ALIGNMENT = 4096;

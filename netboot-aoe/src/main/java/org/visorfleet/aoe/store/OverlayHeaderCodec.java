@@ -78,13 +78,16 @@ final class OverlayHeaderCodec {
         }
         int version = b.getInt(8);
         if (version != VERSION) {
-            return new Malformed("unsupported format version " + Integer.toUnsignedString(version)
-                    + " (this build reads " + VERSION + ")", 8);
+            return new Malformed(
+                    "unsupported format version " + Integer.toUnsignedString(version) + " (this build reads " + VERSION
+                            + ")",
+                    8);
         }
         int stored = b.getInt(CHECKSUM_OFFSET);
         int actual = checksum(bytes);
         if (stored != actual) {
-            return new Malformed(String.format("header checksum mismatch: stored %08x, computed %08x", stored, actual),
+            return new Malformed(
+                    String.format("header checksum mismatch: stored %08x, computed %08x", stored, actual),
                     CHECKSUM_OFFSET);
         }
         return decodeFields(b);
@@ -96,8 +99,8 @@ final class OverlayHeaderCodec {
         }
         long sectors = b.getLong(16);
         if (sectors < 1 || sectors > OverlayHeader.MAX_SECTORS) {
-            return new Malformed("sector count " + Long.toUnsignedString(sectors) + " outside 1.."
-                    + OverlayHeader.MAX_SECTORS, 16);
+            return new Malformed(
+                    "sector count " + Long.toUnsignedString(sectors) + " outside 1.." + OverlayHeader.MAX_SECTORS, 16);
         }
         int nanos = b.getInt(56);
         if (nanos < 0 || nanos > 999_999_999) {
@@ -109,7 +112,8 @@ final class OverlayHeaderCodec {
         }
         String tag;
         try {
-            tag = StandardCharsets.UTF_8.newDecoder()
+            tag = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(b.slice(TAG_OFFSET, tagLength))
@@ -121,8 +125,10 @@ final class OverlayHeaderCodec {
         long[][] derived = {{24, h.bitmapOffset()}, {32, h.bitmapLength()}, {40, h.dataOffset()}};
         for (long[] field : derived) {
             if (b.getLong((int) field[0]) != field[1]) {
-                return new Malformed("region field at offset " + field[0] + " is " + b.getLong((int) field[0])
-                        + ", expected " + field[1] + " for " + sectors + " sectors", (int) field[0]);
+                return new Malformed(
+                        "region field at offset " + field[0] + " is " + b.getLong((int) field[0]) + ", expected "
+                                + field[1] + " for " + sectors + " sectors",
+                        (int) field[0]);
             }
         }
         int nonZero = firstNonZero(b, 62, 64);

@@ -81,8 +81,9 @@ public final class RawFileStore implements BlockStore {
         try {
             MemorySegment.copy(mapping, lba * SECTOR_SIZE, MemorySegment.ofBuffer(dst), 0, length);
         } catch (InternalError fault) {
-            throw new IOException(path + ": read failed; did the file shrink below its size at open ("
-                    + sectors + " sectors)?", fault);
+            throw new IOException(
+                    path + ": read failed; did the file shrink below its size at open (" + sectors + " sectors)?",
+                    fault);
         }
         dst.position(dst.position() + length);
     }

@@ -25,7 +25,8 @@ import org.visorfleet.aoe.transport.FrameBatch;
 final class AtaHandler {
     private AtaHandler() {}
 
-    static void handle(AoeTarget target, AoeHeader h, AtaMessage m, TargetExport e, SocketAddress peer, FrameBatch out) {
+    static void handle(
+            AoeTarget target, AoeHeader h, AtaMessage m, TargetExport e, SocketAddress peer, FrameBatch out) {
         if (!e.state().reservedFor(h.source())) {
             target.errorReply(h, e, AoeError.TARGET_RESERVED, peer, out);
             return;
@@ -40,7 +41,8 @@ final class AtaHandler {
         }
     }
 
-    private static void read(AoeTarget target, AoeHeader h, AtaMessage m, TargetExport e, SocketAddress peer, FrameBatch out) {
+    private static void read(
+            AoeTarget target, AoeHeader h, AtaMessage m, TargetExport e, SocketAddress peer, FrameBatch out) {
         int count = effectiveCount(m.cmdStatus(), m.sectorCount());
         if (count > target.config().maxSectorsPerFrame()) {
             target.errorReply(h, e, AoeError.BAD_ARGUMENT, peer, out);
@@ -67,7 +69,8 @@ final class AtaHandler {
         out.commit(padded);
     }
 
-    private static void write(AoeTarget target, AoeHeader h, AtaMessage m, TargetExport e, SocketAddress peer, FrameBatch out) {
+    private static void write(
+            AoeTarget target, AoeHeader h, AtaMessage m, TargetExport e, SocketAddress peer, FrameBatch out) {
         int count = effectiveCount(m.cmdStatus(), m.sectorCount());
         int bytes = count * BlockStore.SECTOR_SIZE;
         if (count > target.config().maxSectorsPerFrame() || m.data().remaining() < bytes) {
@@ -92,7 +95,8 @@ final class AtaHandler {
         }
     }
 
-    private static void flush(AoeTarget target, AoeHeader h, AtaMessage m, TargetExport e, SocketAddress peer, FrameBatch out) {
+    private static void flush(
+            AoeTarget target, AoeHeader h, AtaMessage m, TargetExport e, SocketAddress peer, FrameBatch out) {
         try {
             e.storage().storeFor(h.source()).flush(); // durable before the reply is sent
             reply(target, h, m, e, STATUS_READY, 0, m.sectorCount(), null, peer, out);
@@ -130,7 +134,14 @@ final class AtaHandler {
     }
 
     private static void writeHeaders(
-            AoeTarget target, AoeHeader h, AtaMessage m, TargetExport e, int status, int error, int count, ByteBuffer b) {
+            AoeTarget target,
+            AoeHeader h,
+            AtaMessage m,
+            TargetExport e,
+            int status,
+            int error,
+            int count,
+            ByteBuffer b) {
         AoeCodec.writeHeader(target.replyHeader(h, e), b);
         AoeCodec.writeAtaArgument(m.aflags(), error, count, status, m.lba(), b);
     }

@@ -49,9 +49,15 @@ public final class TargetServer implements AutoCloseable {
                     .start(server::serve);
             server.workers.add(t);
         }
-        LOG.log(Level.INFO, "AoE target on {0} (MAC {1}, MTU {2}, {3} sectors/frame, workers {4}): exports {5}",
-                transport.describe(), transport.localMac(), String.valueOf(transport.mtu()),
-                String.valueOf(target.config().maxSectorsPerFrame()), String.valueOf(workers), target.exports().stream().map(e -> "e" + e.address()).toList());
+        LOG.log(
+                Level.INFO,
+                "AoE target on {0} (MAC {1}, MTU {2}, {3} sectors/frame, workers {4}): exports {5}",
+                transport.describe(),
+                transport.localMac(),
+                String.valueOf(transport.mtu()),
+                String.valueOf(target.config().maxSectorsPerFrame()),
+                String.valueOf(workers),
+                target.exports().stream().map(e -> "e" + e.address()).toList());
         return server;
     }
 

@@ -41,7 +41,8 @@ public final class FrameBatch {
         this.lengths = new int[capacity];
         this.peers = new SocketAddress[capacity];
         for (int i = 0; i < capacity; i++) {
-            views[i] = slab.asSlice((long) i * slotSize, slotSize).asByteBuffer().order(ByteOrder.BIG_ENDIAN);
+            views[i] =
+                    slab.asSlice((long) i * slotSize, slotSize).asByteBuffer().order(ByteOrder.BIG_ENDIAN);
         }
     }
 

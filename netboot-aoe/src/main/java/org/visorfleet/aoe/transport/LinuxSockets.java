@@ -108,8 +108,8 @@ final class LinuxSockets {
             MemoryLayout.sequenceLayout(8, JAVA_BYTE).withName("sll_addr"));
 
     /** {@code struct iovec}: base pointer, then length (size_t). 16 bytes. */
-    static final StructLayout IOVEC = MemoryLayout.structLayout(
-            ADDRESS.withName("iov_base"), JAVA_LONG.withName("iov_len"));
+    static final StructLayout IOVEC =
+            MemoryLayout.structLayout(ADDRESS.withName("iov_base"), JAVA_LONG.withName("iov_len"));
 
     /**
      * {@code struct mmsghdr}: a {@code struct msghdr} (56 bytes on LP64) followed by
@@ -154,8 +154,8 @@ final class LinuxSockets {
     static final long SLL_PKTTYPE = SOCKADDR_LL.byteOffset(groupElement("sll_pkttype"));
 
     /** {@code struct timeval}: seconds, microseconds (both long on LP64). */
-    static final StructLayout TIMEVAL = MemoryLayout.structLayout(
-            JAVA_LONG.withName("tv_sec"), JAVA_LONG.withName("tv_usec"));
+    static final StructLayout TIMEVAL =
+            MemoryLayout.structLayout(JAVA_LONG.withName("tv_sec"), JAVA_LONG.withName("tv_usec"));
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
@@ -173,21 +173,20 @@ final class LinuxSockets {
         static final MethodHandle SOCKET =
                 bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
         static final MethodHandle BIND = bind("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle SETSOCKOPT = bind(
-                "setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle SETSOCKOPT =
+                bind("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
         static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         static final MethodHandle IF_NAMETOINDEX = bind("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        static final MethodHandle RECVMMSG = bind(
-                "recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle RECVMMSG =
+                bind("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
         static final MethodHandle SENDMMSG =
                 bind("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
 
         // Restricted: the descriptors above are checked against the libc prototypes by hand.
         @SuppressWarnings("restricted")
         private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
-            MemorySegment symbol = LINKER.defaultLookup()
-                    .find(name)
-                    .orElseThrow(() -> new UnsatisfiedLinkError("libc lacks " + name));
+            MemorySegment symbol =
+                    LINKER.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc lacks " + name));
             return LINKER.downcallHandle(symbol, descriptor, CAPTURE_ERRNO);
         }
     }

@@ -92,7 +92,9 @@ final class MessageVector {
         for (int i = 0; i < batch.size(); i++) {
             int length = batch.length(i);
             if (length < MIN_FRAME) {
-                batch.slab().asSlice((long) i * batch.slotSize() + length, MIN_FRAME - length).fill((byte) 0);
+                batch.slab()
+                        .asSlice((long) i * batch.slotSize() + length, MIN_FRAME - length)
+                        .fill((byte) 0);
                 length = MIN_FRAME;
             }
             long h = i * HEADER;

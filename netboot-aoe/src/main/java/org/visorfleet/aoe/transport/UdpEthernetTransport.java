@@ -128,7 +128,8 @@ public final class UdpEthernetTransport implements FrameTransport {
         int largest = Math.min(batch.slotSize(), mtu + ETHER_HEADER);
         // One byte more than the largest frame: a datagram that fills it was longer and is dropped
         // (DatagramChannel silently truncates to the buffer).
-        ByteBuffer buffer = batch.scratch(ReceiveBuffer.class, ReceiveBuffer::new).buffer();
+        ByteBuffer buffer =
+                batch.scratch(ReceiveBuffer.class, ReceiveBuffer::new).buffer();
         while (true) {
             buffer.clear().limit(largest + 1);
             SocketAddress sender;

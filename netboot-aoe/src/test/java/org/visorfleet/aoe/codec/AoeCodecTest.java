@@ -26,15 +26,25 @@ class AoeCodecTest {
         return List.of(
                 new AoeFrame(ata, AtaMessage.of(0, 0, 1, AtaCommands.IDENTIFY_DEVICE, 0)),
                 new AoeFrame(ata, AtaMessage.of(0x40, 0, 2, AtaCommands.READ_SECTORS_EXT, 0xA1B2C3D4E5F6L)),
-                new AoeFrame(ata, new AtaMessage(0x41, 0, 2, AtaCommands.WRITE_SECTORS_EXT, 77, ByteBuffer.wrap(sectors))),
-                new AoeFrame(AoeHeader.request(MacAddress.BROADCAST, A, 0xFFFF, 0xFF, AoeCommand.QUERY_CONFIG, 9),
+                new AoeFrame(
+                        ata, new AtaMessage(0x41, 0, 2, AtaCommands.WRITE_SECTORS_EXT, 77, ByteBuffer.wrap(sectors))),
+                new AoeFrame(
+                        AoeHeader.request(MacAddress.BROADCAST, A, 0xFFFF, 0xFF, AoeCommand.QUERY_CONFIG, 9),
                         QueryConfigMessage.request(ConfigCommand.READ, "")),
-                new AoeFrame(AoeHeader.request(A, B, 1, 0, AoeCommand.QUERY_CONFIG, 3).reply(B, 1, 0), new QueryConfigMessage(64, 0x4019, 2, 1, 4, "x".repeat(1024))),
-                new AoeFrame(AoeHeader.request(B, A, 1, 0, AoeCommand.MAC_MASK, 5), new MacMaskMessage(1, 0, List.of(
-                        new MacMaskMessage.Directive(1, A), new MacMaskMessage.Directive(2, B)))),
-                new AoeFrame(AoeHeader.request(B, A, 1, 0, AoeCommand.RESERVE_RELEASE, 6),
+                new AoeFrame(
+                        AoeHeader.request(A, B, 1, 0, AoeCommand.QUERY_CONFIG, 3)
+                                .reply(B, 1, 0),
+                        new QueryConfigMessage(64, 0x4019, 2, 1, 4, "x".repeat(1024))),
+                new AoeFrame(
+                        AoeHeader.request(B, A, 1, 0, AoeCommand.MAC_MASK, 5),
+                        new MacMaskMessage(
+                                1, 0, List.of(new MacMaskMessage.Directive(1, A), new MacMaskMessage.Directive(2, B)))),
+                new AoeFrame(
+                        AoeHeader.request(B, A, 1, 0, AoeCommand.RESERVE_RELEASE, 6),
                         new ReserveReleaseMessage(1, List.of(A, B))),
-                new AoeFrame(new AoeHeader(B, A, 1, 0, 0, 1, 0, 0x42, 7), new UnknownMessage(ByteBuffer.wrap(new byte[36]))));
+                new AoeFrame(
+                        new AoeHeader(B, A, 1, 0, 0, 1, 0, 0x42, 7),
+                        new UnknownMessage(ByteBuffer.wrap(new byte[36]))));
     }
 
     static byte[] encode(AoeFrame f) {
@@ -55,7 +65,8 @@ class AoeCodecTest {
                 // ATA data and unknown arguments come back with the Ethernet padding: compare the prefix
                 case AtaMessage m -> {
                     AtaMessage b = (AtaMessage) back.message();
-                    assertEquals(List.of(m.aflags(), m.errFeature(), m.sectorCount(), m.cmdStatus()),
+                    assertEquals(
+                            List.of(m.aflags(), m.errFeature(), m.sectorCount(), m.cmdStatus()),
                             List.of(b.aflags(), b.errFeature(), b.sectorCount(), b.cmdStatus()));
                     assertEquals(m.lba(), b.lba());
                     assertEquals(m.data(), b.data().slice(0, m.data().remaining()));
@@ -74,26 +85,42 @@ class AoeCodecTest {
             String name = v[0];
             byte[] wire = HexFormat.of().parseHex(v[1].replaceAll("\\s", ""));
             DecodeResult r = AoeCodec.decode(ByteBuffer.wrap(wire));
-            String summary = switch (r) {
-                case DecodeResult.Decoded(AoeFrame f) -> summarize(f);
-                case DecodeResult.Malformed m -> "malformed " + m.reason();
-            };
+            String summary =
+                    switch (r) {
+                        case DecodeResult.Decoded(AoeFrame f) -> summarize(f);
+                        case DecodeResult.Malformed m -> "malformed " + m.reason();
+                    };
             assertEquals(v[2], summary, name);
         }
     }
 
     static String summarize(AoeFrame f) {
         AoeHeader h = f.header();
-        String head = String.format("v%d f%x e%d %d.%d c%d t%08x %s>%s", h.version(), h.flags(), h.error(), h.major(),
-                h.minor(), h.command(), h.tag(), h.source(), h.destination());
-        String body = switch (f.message()) {
-            case AtaMessage m -> String.format("ata af%02x cmd%02x n%d lba%d", m.aflags(), m.cmdStatus(), m.sectorCount(), m.lba());
-            case QueryConfigMessage m -> String.format("qc buf%d fw%x sc%d ccmd%d '%s'", m.bufferCount(),
-                    m.firmwareVersion(), m.sectorCount(), m.ccmd(), m.config());
-            case MacMaskMessage m -> "mask " + m.mcmd() + " " + m.directives().size();
-            case ReserveReleaseMessage m -> "reserve " + m.rcmd() + " " + m.macs();
-            case UnknownMessage m -> "unknown";
-        };
+        String head = String.format(
+                "v%d f%x e%d %d.%d c%d t%08x %s>%s",
+                h.version(),
+                h.flags(),
+                h.error(),
+                h.major(),
+                h.minor(),
+                h.command(),
+                h.tag(),
+                h.source(),
+                h.destination());
+        String body =
+                switch (f.message()) {
+                    case AtaMessage m ->
+                        String.format(
+                                "ata af%02x cmd%02x n%d lba%d", m.aflags(), m.cmdStatus(), m.sectorCount(), m.lba());
+                    case QueryConfigMessage m ->
+                        String.format(
+                                "qc buf%d fw%x sc%d ccmd%d '%s'",
+                                m.bufferCount(), m.firmwareVersion(), m.sectorCount(), m.ccmd(), m.config());
+                    case MacMaskMessage m ->
+                        "mask " + m.mcmd() + " " + m.directives().size();
+                    case ReserveReleaseMessage m -> "reserve " + m.rcmd() + " " + m.macs();
+                    case UnknownMessage m -> "unknown";
+                };
         return head + " " + body;
     }
 
@@ -129,9 +156,12 @@ class AoeCodecTest {
     private static int minimumArgument(AoeMessage m) {
         return switch (m) {
             case AtaMessage a -> AtaMessage.ARG_SIZE;
-            case QueryConfigMessage q -> QueryConfigMessage.ARG_SIZE + q.config().length();
-            case MacMaskMessage k -> MacMaskMessage.ARG_SIZE + 8 * k.directives().size();
-            case ReserveReleaseMessage r -> ReserveReleaseMessage.ARG_SIZE + 6 * r.macs().size();
+            case QueryConfigMessage q ->
+                QueryConfigMessage.ARG_SIZE + q.config().length();
+            case MacMaskMessage k ->
+                MacMaskMessage.ARG_SIZE + 8 * k.directives().size();
+            case ReserveReleaseMessage r ->
+                ReserveReleaseMessage.ARG_SIZE + 6 * r.macs().size();
             case UnknownMessage u -> 0;
         };
     }
@@ -156,7 +186,9 @@ class AoeCodecTest {
         assertEquals(30, m.offset());
         qc[30] = 0x04;
         qc[31] = 0x01; // 1025 > 1024
-        assertTrue(((DecodeResult.Malformed) AoeCodec.decode(ByteBuffer.wrap(qc))).reason().contains("1024"));
+        assertTrue(((DecodeResult.Malformed) AoeCodec.decode(ByteBuffer.wrap(qc)))
+                .reason()
+                .contains("1024"));
         byte[] mask = encode(samples().get(5));
         mask[27] = (byte) 200;
         assertEquals(27, ((DecodeResult.Malformed) AoeCodec.decode(ByteBuffer.wrap(mask))).offset());
@@ -170,7 +202,9 @@ class AoeCodecTest {
         assertEquals(2, m.header().orElseThrow().version());
         wire[12] = 0x08;
         wire[13] = 0x00;
-        assertTrue(assertInstanceOf(DecodeResult.Malformed.class, AoeCodec.decode(ByteBuffer.wrap(wire))).header().isEmpty());
+        assertTrue(assertInstanceOf(DecodeResult.Malformed.class, AoeCodec.decode(ByteBuffer.wrap(wire)))
+                .header()
+                .isEmpty());
     }
 
     @ParameterizedTest

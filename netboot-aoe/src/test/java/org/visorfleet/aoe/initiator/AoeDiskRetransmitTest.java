@@ -78,14 +78,18 @@ class AoeDiskRetransmitTest {
         InetSocketAddress at = new InetSocketAddress("127.0.0.1", 0);
         UdpEthernetTransport udp = UdpEthernetTransport.open(at, MacAddress.of("02:00:00:00:00:10"));
         LossyTransport lossy = new LossyTransport(udp, 7);
-        AoeTarget target = new AoeTarget(TargetConfig.of(lossy.localMac(), lossy.mtu()),
-                List.of(new TargetExport(new ExportAddress(1, 0), new SharedStorage(disk))), (e, c) -> {});
+        AoeTarget target = new AoeTarget(
+                TargetConfig.of(lossy.localMac(), lossy.mtu()),
+                List.of(new TargetExport(new ExportAddress(1, 0), new SharedStorage(disk))),
+                (e, c) -> {});
         try (TargetServer server = TargetServer.start(target, lossy, 1);
                 AoeInitiator initiator = new AoeInitiator(
                         UdpEthernetTransport.open(at, MacAddress.of("02:00:00:00:00:11")), udp.localAddress())) {
             AoeInitiator.Discovered found = null;
             for (int i = 0; i < 10 && found == null; i++) {
-                found = initiator.discover(1, 0, Duration.ofMillis(100)).stream().findFirst().orElse(null);
+                found = initiator.discover(1, 0, Duration.ofMillis(100)).stream()
+                        .findFirst()
+                        .orElse(null);
             }
             assertNotNull(found);
             AoeDisk d = initiator.open(found).withRetransmit(Duration.ofMillis(30), 10);
@@ -97,8 +101,9 @@ class AoeDiskRetransmitTest {
             assertEquals(ByteBuffer.wrap(patch), ByteBuffer.wrap(all.array(), 100 * 512, patch.length));
             assertEquals(ByteBuffer.wrap(disk.bytes()), ByteBuffer.wrap(all.array()));
             assertTrue(lossy.lost.get() > 0, "frames were lost");
-            assertTrue(initiator.retransmits() >= lossy.lost.get(), "every loss was retransmitted: "
-                    + initiator.retransmits() + " for " + lossy.lost.get());
+            assertTrue(
+                    initiator.retransmits() >= lossy.lost.get(),
+                    "every loss was retransmitted: " + initiator.retransmits() + " for " + lossy.lost.get());
             assertSame(server.target(), target);
         }
     }
@@ -109,7 +114,10 @@ class AoeDiskRetransmitTest {
         try (UdpEthernetTransport silent = UdpEthernetTransport.open(at, MacAddress.of("02:00:00:00:00:20"));
                 AoeInitiator initiator = new AoeInitiator(
                         UdpEthernetTransport.open(at, MacAddress.of("02:00:00:00:00:21")), silent.localAddress())) {
-            var fake = new AoeInitiator.Discovered(silent.localMac(), 1, 0,
+            var fake = new AoeInitiator.Discovered(
+                    silent.localMac(),
+                    1,
+                    0,
                     org.visorfleet.aoe.codec.QueryConfigMessage.request(
                             org.visorfleet.aoe.codec.QueryConfigMessage.ConfigCommand.READ, ""));
             IOException e = assertThrows(IOException.class, () -> initiator.open(fake));

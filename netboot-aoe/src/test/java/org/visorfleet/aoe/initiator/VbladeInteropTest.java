@@ -40,7 +40,8 @@ class VbladeInteropTest {
                 for (int i = 0; i < 20 && found.isEmpty(); i++) {
                     found = initiator.discover(3, 7, Duration.ofMillis(250));
                 }
-                assertEquals(1, found.size(), "vblade answers discovery: " + Files.readString(dir.resolve("vblade.log")));
+                assertEquals(
+                        1, found.size(), "vblade answers discovery: " + Files.readString(dir.resolve("vblade.log")));
                 AoeDisk disk = initiator.open(found.getFirst());
                 assertEquals(content.length / 512, disk.sectorCount(), "IDENTIFY capacity");
                 assertTrue(disk.identity().lba48());
@@ -57,7 +58,10 @@ class VbladeInteropTest {
                 disk.read(1000, back, 16);
                 assertArrayEquals(patch, back.array(), "read back what we wrote");
                 byte[] onDisk = Files.readAllBytes(image);
-                assertEquals(ByteBuffer.wrap(patch), ByteBuffer.wrap(onDisk, 1000 * 512, patch.length), "vblade wrote the file");
+                assertEquals(
+                        ByteBuffer.wrap(patch),
+                        ByteBuffer.wrap(onDisk, 1000 * 512, patch.length),
+                        "vblade wrote the file");
             } finally {
                 target.destroy();
                 target.waitFor();

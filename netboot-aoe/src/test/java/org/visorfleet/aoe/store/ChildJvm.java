@@ -29,19 +29,27 @@ final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code main} with the current java and test class path; its stderr goes to {@code stderr}. */
     static ChildJvm start(Path stderr, Class<?> main, String... args) throws IOException {
-        String java = ProcessHandle.current().info().command()
+        String java = ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), main.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Xmx64m",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.getName()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         return new ChildJvm(p, stderr);
     }
 
     private void pump() {
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 lines.add(line);
             }
@@ -56,8 +64,8 @@ final class ChildJvm implements AutoCloseable {
     String next(Duration timeout) throws InterruptedException {
         String line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (line == null || line == EOF) {
-            throw new AssertionError("child " + (line == null ? "silent for " + timeout : "exited") + "; stderr: "
-                    + stderr());
+            throw new AssertionError(
+                    "child " + (line == null ? "silent for " + timeout : "exited") + "; stderr: " + stderr());
         }
         return line;
     }

@@ -190,8 +190,8 @@ class CowOverlayStoreTest {
                         for (int s = 0; s < perThread; s++) {
                             byte[] sector = Arrays.copyOfRange(got, s * 512, s * 512 + 512);
                             boolean golden = Arrays.equals(sector, goldenSectors(base + s, 1));
-                            boolean uniform = sector[0] >= 0 && sector[0] < 20
-                                    && Arrays.equals(sector, filled(sector[0]));
+                            boolean uniform =
+                                    sector[0] >= 0 && sector[0] < 20 && Arrays.equals(sector, filled(sector[0]));
                             assertTrue(golden || uniform, "sector " + (base + s) + " is neither golden nor one write");
                         }
                     }
@@ -243,7 +243,8 @@ class CowOverlayStoreTest {
     @Test
     void rejectsAWritableGolden() throws IOException {
         try (RawFileStore writable = RawFileStore.open(goldenFile, false)) {
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> CowOverlayStore.open(dir.resolve("a.overlay"), writable, TAG));
         }
         assertFalse(Files.exists(dir.resolve("a.overlay")));
@@ -304,10 +305,12 @@ class CowOverlayStoreTest {
     void newFileHasOwnerOnlyPermissionsAndNoTemporaryLeftovers() throws IOException {
         Path file = dir.resolve("a.overlay");
         CowOverlayStore.open(file, golden, TAG).close();
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(file)));
+        assertEquals(
+                "rw-------",
+                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         try (var entries = Files.list(dir)) {
-            assertEquals(List.of("a.overlay", "golden.img"),
+            assertEquals(
+                    List.of("a.overlay", "golden.img"),
                     entries.map(p -> p.getFileName().toString()).sorted().toList());
         }
         assertNotEquals(0, Files.size(file));

@@ -86,7 +86,8 @@ final class CrashOps {
                     int from = (int) (at - regions[i]) * BlockStore.SECTOR_SIZE;
                     byte[] sector = java.util.Arrays.copyOfRange(got, from, from + BlockStore.SECTOR_SIZE);
                     boolean old = java.util.Arrays.equals(sector, expected(at));
-                    boolean fresh = maybe != null && maybe.covers(at) && java.util.Arrays.equals(sector, maybe.sector(at));
+                    boolean fresh =
+                            maybe != null && maybe.covers(at) && java.util.Arrays.equals(sector, maybe.sector(at));
                     if (!old && !fresh) {
                         throw new AssertionError(context + ": sector " + at + " holds neither its acknowledged"
                                 + (maybe != null && maybe.covers(at) ? " nor its in-flight" : "") + " contents");

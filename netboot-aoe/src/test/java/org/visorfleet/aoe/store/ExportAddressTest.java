@@ -27,8 +27,9 @@ class ExportAddressTest {
 
     @Test
     void acceptsOnlyTheCanonicalSpellingBecauseItNamesADirectory() {
-        for (String bad : new String[] {"", "1", "1.", ".0", "01.0", "1.00", "+1.0", "-1.0", "1.0.0", " 1.0", "a.b",
-                "999999.0", "1:0"}) {
+        for (String bad : new String[] {
+            "", "1", "1.", ".0", "01.0", "1.00", "+1.0", "-1.0", "1.0.0", " 1.0", "a.b", "999999.0", "1:0"
+        }) {
             assertTrue(ExportAddress.parse(bad).isEmpty(), bad);
         }
         assertTrue(ExportAddress.parse(null).isEmpty());

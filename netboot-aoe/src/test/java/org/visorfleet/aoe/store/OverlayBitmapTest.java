@@ -62,8 +62,9 @@ class OverlayBitmapTest {
             int lba = random.nextInt((int) SECTORS);
             int max = random.nextInt((int) Math.min(5000, SECTORS - lba));
             boolean set = model.get(lba);
-            int end = set ? model.nextClearBit(lba) : Math.min(model.nextSetBit(lba) < 0 ? Integer.MAX_VALUE
-                    : model.nextSetBit(lba), (int) SECTORS);
+            int end = set
+                    ? model.nextClearBit(lba)
+                    : Math.min(model.nextSetBit(lba) < 0 ? Integer.MAX_VALUE : model.nextSetBit(lba), (int) SECTORS);
             assertEquals(set, bitmap.isSet(lba));
             assertEquals(Math.min(max, end - lba), bitmap.run(lba, max, set), "seed " + seed + " lba " + lba);
         }
@@ -90,9 +91,11 @@ class OverlayBitmapTest {
         OverlayBitmap bitmap = new OverlayBitmap(SECTORS);
         bitmap.set(10, 2, sink);
         IOException failure = new IOException("disk full");
-        IOException thrown = assertThrows(IOException.class, () -> bitmap.set(8, 8, (offset, bytes) -> {
-            throw failure;
-        }));
+        IOException thrown = assertThrows(
+                IOException.class,
+                () -> bitmap.set(8, 8, (offset, bytes) -> {
+                    throw failure;
+                }));
         assertSame(failure, thrown);
         assertEquals(2, bitmap.count());
         assertEquals(0, bitmap.run(8, 8, true));
@@ -109,12 +112,14 @@ class OverlayBitmapTest {
         long boundary = OverlayBitmap.CHUNK_SECTORS;
         bitmap.set(boundary - 2, 1, sink);
         AtomicInteger calls = new AtomicInteger();
-        assertThrows(IOException.class, () -> bitmap.set(boundary - 4, 8, (offset, bytes) -> {
-            if (calls.incrementAndGet() == 2) {
-                throw new IOException("disk full");
-            }
-            sink.write(offset, bytes);
-        }));
+        assertThrows(
+                IOException.class,
+                () -> bitmap.set(boundary - 4, 8, (offset, bytes) -> {
+                    if (calls.incrementAndGet() == 2) {
+                        throw new IOException("disk full");
+                    }
+                    sink.write(offset, bytes);
+                }));
         assertEquals(2, calls.get(), "first chunk persisted, second failed");
         assertEquals(1, bitmap.count());
         assertEquals(1, bitmap.run(boundary - 2, 8, true));
@@ -156,8 +161,10 @@ class OverlayBitmapTest {
         }
         OverlayBitmap reloaded = new OverlayBitmap(SECTORS);
         for (int chunk = 0; chunk < reloaded.chunkCount(); chunk++) {
-            reloaded.load(chunk, ByteBuffer.wrap(file, chunk * OverlayBitmap.CHUNK_BYTES, OverlayBitmap.CHUNK_BYTES)
-                    .slice());
+            reloaded.load(
+                    chunk,
+                    ByteBuffer.wrap(file, chunk * OverlayBitmap.CHUNK_BYTES, OverlayBitmap.CHUNK_BYTES)
+                            .slice());
         }
         assertEquals(bitmap.count(), reloaded.count(), "seed " + seed);
         for (long lba = boundary - 300; lba < boundary + 340; lba++) {
@@ -172,8 +179,10 @@ class OverlayBitmapTest {
         original.set(SECTORS - 4, 4, sink);
         OverlayBitmap loaded = new OverlayBitmap(SECTORS);
         for (int chunk = 0; chunk < loaded.chunkCount(); chunk++) {
-            assertTrue(loaded.load(chunk, ByteBuffer.wrap(disk, chunk * OverlayBitmap.CHUNK_BYTES,
-                    OverlayBitmap.CHUNK_BYTES).slice()));
+            assertTrue(loaded.load(
+                    chunk,
+                    ByteBuffer.wrap(disk, chunk * OverlayBitmap.CHUNK_BYTES, OverlayBitmap.CHUNK_BYTES)
+                            .slice()));
         }
         assertEquals(9, loaded.count());
         assertTrue(loaded.isSet(SECTORS - 1));

@@ -80,8 +80,10 @@ class OverlayCorruptionTest {
     void truncationInsideTheBitmapIsRefused() throws IOException {
         long dataOffset = 4096 + 4096;
         for (int n = OverlayHeader.LENGTH; n < dataOffset; n += 511) {
-            String message = refused(damaged("t" + n + ".overlay", Arrays.copyOf(good, n))).getMessage();
-            assertTrue(message.contains("truncated: file is " + n + " bytes, header and bitmap need " + dataOffset),
+            String message = refused(damaged("t" + n + ".overlay", Arrays.copyOf(good, n)))
+                    .getMessage();
+            assertTrue(
+                    message.contains("truncated: file is " + n + " bytes, header and bitmap need " + dataOffset),
                     message);
         }
     }
@@ -143,9 +145,10 @@ class OverlayCorruptionTest {
                 bytes[random.nextInt(OverlayHeader.LENGTH)] ^= (byte) (1 + random.nextInt(255));
             }
             Path overlay = damaged("r" + i + ".overlay", bytes);
-            OverlayFormatException e =
-                    assertThrows(OverlayFormatException.class, () -> CowOverlayStore.open(overlay, golden, TAG),
-                            "seed " + seed + " iteration " + i);
+            OverlayFormatException e = assertThrows(
+                    OverlayFormatException.class,
+                    () -> CowOverlayStore.open(overlay, golden, TAG),
+                    "seed " + seed + " iteration " + i);
             assertTrue(e.getMessage().startsWith(overlay.toString()));
             assertArrayEquals(bytes, Files.readAllBytes(overlay), "seed " + seed + ": not modified");
             Files.delete(overlay);

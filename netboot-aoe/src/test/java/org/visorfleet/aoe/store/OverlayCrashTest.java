@@ -24,6 +24,7 @@ class OverlayCrashTest {
     private static final long BOUNDARY = OverlayBitmap.CHUNK_SECTORS;
     /** Two hot regions: the start of the disk, and one straddling the first bitmap chunk boundary. */
     private static final long[] REGIONS = {0, 200, BOUNDARY - 100, 200};
+
     private static final int OPS = 40;
 
     @TempDir
@@ -65,8 +66,9 @@ class OverlayCrashTest {
         return writes.get();
     }
 
-    private void crashAtWrite(RawFileStore golden, CrashOps ops, int failAt, Random tear, long dataOffset,
-            String context) throws IOException {
+    private void crashAtWrite(
+            RawFileStore golden, CrashOps ops, int failAt, Random tear, long dataOffset, String context)
+            throws IOException {
         Path file = dir.resolve("crash.overlay");
         AtomicInteger writes = new AtomicInteger();
         OverlayFile.WriteFaults faults = (position, length) -> {
@@ -93,7 +95,8 @@ class OverlayCrashTest {
             model.check(overlay, failed, REGIONS, context + ", before crash");
             for (long at = failed.lba(); at < failed.lba() + failed.sectors(); at++) {
                 if (!model.isWritten(at)) { // new to the overlay: its bit must still be clear
-                    assertTrue(java.util.Arrays.equals(model.expected(at), TestDisks.read(overlay, at, 1)),
+                    assertTrue(
+                            java.util.Arrays.equals(model.expected(at), TestDisks.read(overlay, at, 1)),
                             context + ": unwritten sector " + at + " reads as before");
                 }
             }
@@ -101,11 +104,13 @@ class OverlayCrashTest {
         try (CowOverlayStore reopened = CowOverlayStore.open(file, golden, TAG)) {
             model.check(reopened, failed, REGIONS, context + ", after crash");
             long allocated = reopened.allocatedSectors();
-            assertTrue(allocated >= model.writtenSectors() && allocated <= model.writtenSectors() + failed.sectors(),
+            assertTrue(
+                    allocated >= model.writtenSectors() && allocated <= model.writtenSectors() + failed.sectors(),
                     context + ": allocated " + allocated + " vs " + model.writtenSectors() + " acknowledged");
             CrashOps.Op next = ops.op(OPS);
             TestDisks.write(reopened, next.lba(), next.data());
-            assertTrue(java.util.Arrays.equals(next.data(), TestDisks.read(reopened, next.lba(), next.sectors())),
+            assertTrue(
+                    java.util.Arrays.equals(next.data(), TestDisks.read(reopened, next.lba(), next.sectors())),
                     context + ": usable after recovery");
         }
         Files.delete(file);
@@ -133,7 +138,10 @@ class OverlayCrashTest {
                     model.apply(ops.op(i));
                 }
                 try (CowOverlayStore overlay = CowOverlayStore.open(file, golden, TAG)) {
-                    model.check(overlay, ops.op(acked + 1), regions,
+                    model.check(
+                            overlay,
+                            ops.op(acked + 1),
+                            regions,
                             "seed " + seed + " round " + round + ", " + (acked + 1) + " writes acknowledged");
                     base = snapshot(overlay);
                 }
@@ -143,14 +151,14 @@ class OverlayCrashTest {
 
     /** Runs the writer child until it has acknowledged at least {@code min} writes, kills it, returns the last ACK. */
     private int killWriterAfter(int min, Path file, Path goldenFile, long seed, long[] regions) throws Exception {
-        List<String> args = new ArrayList<>(List.of(file.toString(), goldenFile.toString(), TAG,
-                Long.toString(seed), "32"));
+        List<String> args =
+                new ArrayList<>(List.of(file.toString(), goldenFile.toString(), TAG, Long.toString(seed), "32"));
         for (long r : regions) {
             args.add(Long.toString(r));
         }
         List<String> lines = new ArrayList<>();
-        try (ChildJvm child = ChildJvm.start(dir.resolve("writer.err"), OverlayWriterChild.class,
-                args.toArray(String[]::new))) {
+        try (ChildJvm child =
+                ChildJvm.start(dir.resolve("writer.err"), OverlayWriterChild.class, args.toArray(String[]::new))) {
             while (lines.size() < min) {
                 lines.add(child.next(Duration.ofSeconds(20)));
             }

@@ -54,7 +54,8 @@ class OverlayDirectoryTest {
             assertEquals(0, b.allocatedSectors());
             assertEquals(overlays.root().resolve("e2.1/52-54-00-12-34-56.overlay"), a.path());
             // Listed while open in this JVM: counts come from the open stores.
-            assertEquals(List.of(E10 + " " + B + " 0", E10 + " " + A + " 512", E21 + " " + A + " 1536"),
+            assertEquals(
+                    List.of(E10 + " " + B + " 0", E10 + " " + A + " 512", E21 + " " + A + " 1536"),
                     brief(overlays.list()));
         }
         List<OverlaySummary> closed = overlays.list();
@@ -66,7 +67,9 @@ class OverlayDirectoryTest {
     }
 
     private static List<String> brief(List<OverlaySummary> list) {
-        return list.stream().map(s -> s.export() + " " + s.client() + " " + s.allocatedBytes()).toList();
+        return list.stream()
+                .map(s -> s.export() + " " + s.client() + " " + s.allocatedBytes())
+                .toList();
     }
 
     @Test
@@ -80,7 +83,8 @@ class OverlayDirectoryTest {
         assertEquals(List.of(), overlays.list());
         try (CowOverlayStore a = overlays.open(E10, A, golden, TAG)) {
             assertEquals(0, a.allocatedSectors());
-            assertTrue(java.util.Arrays.equals(TestDisks.read(golden, 0, 1), TestDisks.read(a, 0, 1)),
+            assertTrue(
+                    java.util.Arrays.equals(TestDisks.read(golden, 0, 1), TestDisks.read(a, 0, 1)),
                     "sees the golden image again");
         }
     }
@@ -100,8 +104,15 @@ class OverlayDirectoryTest {
         try (CowOverlayStore a = overlays.open(E10, A, golden, TAG)) {
             TestDisks.write(a, 0, new byte[2 * 512]);
         }
-        try (ChildJvm holder = ChildJvm.start(tmp.resolve("holder.err"), OverlayHolderChild.class, "hold",
-                overlays.root().toString(), E10.toString(), A.toString(), goldenFile.toString(), TAG)) {
+        try (ChildJvm holder = ChildJvm.start(
+                tmp.resolve("holder.err"),
+                OverlayHolderChild.class,
+                "hold",
+                overlays.root().toString(),
+                E10.toString(),
+                A.toString(),
+                goldenFile.toString(),
+                TAG)) {
             assertEquals("OPEN 2", holder.next(Duration.ofSeconds(20)));
             OverlayInUseException e = assertThrows(OverlayInUseException.class, () -> overlays.reset(E10, A));
             assertTrue(e.getMessage().contains("overlay in use by a running target"), e.getMessage());
@@ -122,8 +133,13 @@ class OverlayDirectoryTest {
             overlays.list();
             assertThrows(OverlayInUseException.class, () -> overlays.reset(E10, A));
             assertThrows(OverlayInUseException.class, () -> CowOverlayStore.open(a.path(), golden, TAG));
-            try (ChildJvm resetter = ChildJvm.start(tmp.resolve("resetter.err"), OverlayHolderChild.class, "reset",
-                    overlays.root().toString(), E10.toString(), A.toString())) {
+            try (ChildJvm resetter = ChildJvm.start(
+                    tmp.resolve("resetter.err"),
+                    OverlayHolderChild.class,
+                    "reset",
+                    overlays.root().toString(),
+                    E10.toString(),
+                    A.toString())) {
                 String line = resetter.next(Duration.ofSeconds(20));
                 assertTrue(line.startsWith("REFUSED ") && line.contains("overlay in use by a running target"), line);
                 assertEquals(0, resetter.finish());

@@ -25,7 +25,8 @@ class OverlayHeaderCodecTest {
         for (OverlayHeader h : new OverlayHeader[] {
             VECTOR_HEADER,
             new OverlayHeader(1, "", Instant.EPOCH),
-            new OverlayHeader(OverlayHeader.MAX_SECTORS, "x".repeat(256), Instant.parse("2100-01-01T00:00:00.999999999Z")),
+            new OverlayHeader(
+                    OverlayHeader.MAX_SECTORS, "x".repeat(256), Instant.parse("2100-01-01T00:00:00.999999999Z")),
             new OverlayHeader(12345, "Ünïcødé ✓ 𝄞", Instant.parse("1969-12-31T23:59:59Z")),
         }) {
             byte[] bytes = OverlayHeaderCodec.encode(h);
@@ -68,7 +69,8 @@ class OverlayHeaderCodecTest {
     @Test
     void rejectsUnencodableHeaders() {
         assertThrows(IllegalArgumentException.class, () -> new OverlayHeader(0, "", Instant.EPOCH));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new OverlayHeader(OverlayHeader.MAX_SECTORS + 1, "", Instant.EPOCH));
         assertThrows(IllegalArgumentException.class, () -> new OverlayHeader(1, "x".repeat(257), Instant.EPOCH));
         assertThrows(IllegalArgumentException.class, () -> new OverlayHeader(1, "é".repeat(129), Instant.EPOCH));
@@ -89,8 +91,8 @@ class OverlayHeaderCodecTest {
         byte[] vector = vector();
         for (int bit = 0; bit < OverlayHeader.LENGTH * 8; bit++) {
             vector[bit / 8] ^= (byte) (1 << (bit % 8));
-            assertInstanceOf(OverlayHeaderCodec.Malformed.class, OverlayHeaderCodec.decode(vector, vector.length),
-                    "bit " + bit);
+            assertInstanceOf(
+                    OverlayHeaderCodec.Malformed.class, OverlayHeaderCodec.decode(vector, vector.length), "bit " + bit);
             vector[bit / 8] ^= (byte) (1 << (bit % 8));
         }
     }
@@ -111,7 +113,9 @@ class OverlayHeaderCodecTest {
             if (java.util.Arrays.equals(mutated, vector)) {
                 continue;
             }
-            assertInstanceOf(OverlayHeaderCodec.Malformed.class, OverlayHeaderCodec.decode(mutated, mutated.length),
+            assertInstanceOf(
+                    OverlayHeaderCodec.Malformed.class,
+                    OverlayHeaderCodec.decode(mutated, mutated.length),
                     "seed " + seed + " iteration " + i);
         }
     }

@@ -34,9 +34,12 @@ class AoeTargetTest {
 
     final MemoryBlockStore disk = MemoryBlockStore.patterned(4096, false);
     final MemoryBlockStore readOnlyDisk = MemoryBlockStore.patterned(64, true);
-    final TargetHarness t = new TargetHarness(TARGET, 1500, List.of(
-            new TargetExport(new ExportAddress(1, 0), new SharedStorage(disk)),
-            new TargetExport(new ExportAddress(1, 1), new SharedStorage(readOnlyDisk))));
+    final TargetHarness t = new TargetHarness(
+            TARGET,
+            1500,
+            List.of(
+                    new TargetExport(new ExportAddress(1, 0), new SharedStorage(disk)),
+                    new TargetExport(new ExportAddress(1, 1), new SharedStorage(readOnlyDisk))));
     int tag = 100;
 
     @AfterEach
@@ -61,7 +64,8 @@ class AoeTargetTest {
     }
 
     AtaMessage ata(int aflags, int count, int cmd, long lba, byte[] data) {
-        AoeFrame r = one(request(CLIENT, 1, 0, AoeCommand.ATA, new AtaMessage(aflags, 0, count, cmd, lba, ByteBuffer.wrap(data))));
+        AoeFrame r = one(request(
+                CLIENT, 1, 0, AoeCommand.ATA, new AtaMessage(aflags, 0, count, cmd, lba, ByteBuffer.wrap(data))));
         assertFalse(r.header().isError(), "AoE error " + r.header().error());
         return (AtaMessage) r.message();
     }
@@ -76,9 +80,13 @@ class AoeTargetTest {
 
     @Test
     void broadcastDiscoveryIsAnsweredByEveryExportWithItsRealAddress() {
-        List<AoeFrame> replies = t.send(request(CLIENT, 0xFFFF, 0xFF, AoeCommand.QUERY_CONFIG,
-                QueryConfigMessage.request(ConfigCommand.READ, "")));
-        assertEquals(List.of("1.0", "1.1"), replies.stream().map(r -> r.header().major() + "." + r.header().minor()).toList());
+        List<AoeFrame> replies = t.send(request(
+                CLIENT, 0xFFFF, 0xFF, AoeCommand.QUERY_CONFIG, QueryConfigMessage.request(ConfigCommand.READ, "")));
+        assertEquals(
+                List.of("1.0", "1.1"),
+                replies.stream()
+                        .map(r -> r.header().major() + "." + r.header().minor())
+                        .toList());
         QueryConfigMessage qc = (QueryConfigMessage) replies.getFirst().message();
         assertTrue(qc.bufferCount() >= 16);
         assertEquals(2, qc.sectorCount(), "MTU 1500 carries 2 sectors");
@@ -90,13 +98,16 @@ class AoeTargetTest {
 
     @Test
     void jumboFramesCarrySeventeenSectors() {
-        try (TargetHarness jumbo = new TargetHarness(TARGET, 9000,
-                List.of(new TargetExport(new ExportAddress(2, 3), new SharedStorage(disk))))) {
-            AoeFrame r = jumbo.send(request(CLIENT, 2, 3, AoeCommand.QUERY_CONFIG,
-                    QueryConfigMessage.request(ConfigCommand.READ, ""))).getFirst();
+        try (TargetHarness jumbo = new TargetHarness(
+                TARGET, 9000, List.of(new TargetExport(new ExportAddress(2, 3), new SharedStorage(disk))))) {
+            AoeFrame r = jumbo.send(request(
+                            CLIENT, 2, 3, AoeCommand.QUERY_CONFIG, QueryConfigMessage.request(ConfigCommand.READ, "")))
+                    .getFirst();
             assertEquals(17, ((QueryConfigMessage) r.message()).sectorCount());
-            AoeFrame read = jumbo.send(new AoeFrame(AoeHeader.request(TARGET, CLIENT, 2, 3, AoeCommand.ATA, 1),
-                    AtaMessage.of(0x40, 0, 17, READ_SECTORS_EXT, 10))).getFirst();
+            AoeFrame read = jumbo.send(new AoeFrame(
+                            AoeHeader.request(TARGET, CLIENT, 2, 3, AoeCommand.ATA, 1),
+                            AtaMessage.of(0x40, 0, 17, READ_SECTORS_EXT, 10)))
+                    .getFirst();
             AtaMessage m = (AtaMessage) read.message();
             assertEquals(17 * 512, m.data().remaining());
             assertEquals(10 * 512, m.data().getLong(0));
@@ -105,60 +116,159 @@ class AoeTargetTest {
 
     @Test
     void configStringSubcommands() {
-        QueryConfigMessage set = (QueryConfigMessage) one(request(CLIENT, 1, 0, AoeCommand.QUERY_CONFIG,
-                QueryConfigMessage.request(ConfigCommand.SET_IF_EMPTY, "owner=lab1"))).message();
+        QueryConfigMessage set = (QueryConfigMessage) one(request(
+                        CLIENT,
+                        1,
+                        0,
+                        AoeCommand.QUERY_CONFIG,
+                        QueryConfigMessage.request(ConfigCommand.SET_IF_EMPTY, "owner=lab1")))
+                .message();
         assertEquals("owner=lab1", set.config());
         // a retransmitted identical set is harmless
-        assertEquals("owner=lab1", ((QueryConfigMessage) one(request(CLIENT, 1, 0, AoeCommand.QUERY_CONFIG,
-                QueryConfigMessage.request(ConfigCommand.SET_IF_EMPTY, "owner=lab1"))).message()).config());
-        assertEquals(AoeError.CONFIG_STRING_PRESENT.code(), aoeError(request(OTHER, 1, 0, AoeCommand.QUERY_CONFIG,
-                QueryConfigMessage.request(ConfigCommand.SET_IF_EMPTY, "owner=lab2"))));
-        assertEquals(1, t.send(request(CLIENT, 1, 0, AoeCommand.QUERY_CONFIG,
-                QueryConfigMessage.request(ConfigCommand.TEST_EXACT, "owner=lab1"))).size());
-        assertEquals(0, t.send(request(CLIENT, 1, 0, AoeCommand.QUERY_CONFIG,
-                QueryConfigMessage.request(ConfigCommand.TEST_EXACT, "owner=lab"))).size(), "no reply on mismatch");
-        assertEquals(1, t.send(request(CLIENT, 1, 0, AoeCommand.QUERY_CONFIG,
-                QueryConfigMessage.request(ConfigCommand.TEST_PREFIX, "owner="))).size());
-        assertEquals(0, t.send(request(CLIENT, 1, 0, AoeCommand.QUERY_CONFIG,
-                QueryConfigMessage.request(ConfigCommand.TEST_PREFIX, "x"))).size());
-        assertEquals("x".repeat(1024), ((QueryConfigMessage) one(request(CLIENT, 1, 0, AoeCommand.QUERY_CONFIG,
-                QueryConfigMessage.request(ConfigCommand.FORCE_SET, "x".repeat(1024)))).message()).config());
-        assertEquals(AoeError.BAD_ARGUMENT.code(), aoeError(request(CLIENT, 1, 0, AoeCommand.QUERY_CONFIG,
-                new QueryConfigMessage(0, 0, 0, 1, 9, ""))));
+        assertEquals(
+                "owner=lab1",
+                ((QueryConfigMessage) one(request(
+                                        CLIENT,
+                                        1,
+                                        0,
+                                        AoeCommand.QUERY_CONFIG,
+                                        QueryConfigMessage.request(ConfigCommand.SET_IF_EMPTY, "owner=lab1")))
+                                .message())
+                        .config());
+        assertEquals(
+                AoeError.CONFIG_STRING_PRESENT.code(),
+                aoeError(request(
+                        OTHER,
+                        1,
+                        0,
+                        AoeCommand.QUERY_CONFIG,
+                        QueryConfigMessage.request(ConfigCommand.SET_IF_EMPTY, "owner=lab2"))));
+        assertEquals(
+                1,
+                t.send(request(
+                                CLIENT,
+                                1,
+                                0,
+                                AoeCommand.QUERY_CONFIG,
+                                QueryConfigMessage.request(ConfigCommand.TEST_EXACT, "owner=lab1")))
+                        .size());
+        assertEquals(
+                0,
+                t.send(request(
+                                CLIENT,
+                                1,
+                                0,
+                                AoeCommand.QUERY_CONFIG,
+                                QueryConfigMessage.request(ConfigCommand.TEST_EXACT, "owner=lab")))
+                        .size(),
+                "no reply on mismatch");
+        assertEquals(
+                1,
+                t.send(request(
+                                CLIENT,
+                                1,
+                                0,
+                                AoeCommand.QUERY_CONFIG,
+                                QueryConfigMessage.request(ConfigCommand.TEST_PREFIX, "owner=")))
+                        .size());
+        assertEquals(
+                0,
+                t.send(request(
+                                CLIENT,
+                                1,
+                                0,
+                                AoeCommand.QUERY_CONFIG,
+                                QueryConfigMessage.request(ConfigCommand.TEST_PREFIX, "x")))
+                        .size());
+        assertEquals(
+                "x".repeat(1024),
+                ((QueryConfigMessage) one(request(
+                                        CLIENT,
+                                        1,
+                                        0,
+                                        AoeCommand.QUERY_CONFIG,
+                                        QueryConfigMessage.request(ConfigCommand.FORCE_SET, "x".repeat(1024))))
+                                .message())
+                        .config());
+        assertEquals(
+                AoeError.BAD_ARGUMENT.code(),
+                aoeError(request(CLIENT, 1, 0, AoeCommand.QUERY_CONFIG, new QueryConfigMessage(0, 0, 0, 1, 9, ""))));
     }
 
     @Test
     void configStringLongerThan1024IsABadArgument() {
         ByteBuffer wire = ByteBuffer.allocate(1500);
-        int n = AoeCodec.encode(request(CLIENT, 1, 0, AoeCommand.QUERY_CONFIG,
-                QueryConfigMessage.request(ConfigCommand.FORCE_SET, "y".repeat(1024))), wire);
+        int n = AoeCodec.encode(
+                request(
+                        CLIENT,
+                        1,
+                        0,
+                        AoeCommand.QUERY_CONFIG,
+                        QueryConfigMessage.request(ConfigCommand.FORCE_SET, "y".repeat(1024))),
+                wire);
         wire.putShort(30, (short) 1025).put(n, (byte) 'y');
         AoeFrame r = t.sendRaw(wire.limit(n + 1)).getFirst();
         assertEquals(AoeError.BAD_ARGUMENT.code(), r.header().error());
-        assertEquals("", ((QueryConfigMessage) one(request(CLIENT, 1, 0, AoeCommand.QUERY_CONFIG,
-                QueryConfigMessage.request(ConfigCommand.READ, ""))).message()).config(), "nothing changed");
+        assertEquals(
+                "",
+                ((QueryConfigMessage) one(request(
+                                        CLIENT,
+                                        1,
+                                        0,
+                                        AoeCommand.QUERY_CONFIG,
+                                        QueryConfigMessage.request(ConfigCommand.READ, "")))
+                                .message())
+                        .config(),
+                "nothing changed");
     }
 
     // --- MAC mask list and reserve/release ---
 
     @Test
     void macMaskListAdmitsOnlyListedHosts() {
-        var add = new MacMaskMessage(MacMaskMessage.MCMD_EDIT, 0, List.of(new MacMaskMessage.Directive(MacMaskMessage.DCMD_ADD, CLIENT)));
-        MacMaskMessage r = (MacMaskMessage) one(request(CLIENT, 1, 0, AoeCommand.MAC_MASK, add)).message();
+        var add = new MacMaskMessage(
+                MacMaskMessage.MCMD_EDIT, 0, List.of(new MacMaskMessage.Directive(MacMaskMessage.DCMD_ADD, CLIENT)));
+        MacMaskMessage r = (MacMaskMessage)
+                one(request(CLIENT, 1, 0, AoeCommand.MAC_MASK, add)).message();
         assertEquals(0, r.merror());
-        assertEquals(List.of(CLIENT), r.directives().stream().map(MacMaskMessage.Directive::mac).toList());
-        assertEquals(0, t.send(request(OTHER, 1, 0, AoeCommand.ATA, AtaMessage.of(0, 0, 1, IDENTIFY_DEVICE, 0))).size(),
+        assertEquals(
+                List.of(CLIENT),
+                r.directives().stream().map(MacMaskMessage.Directive::mac).toList());
+        assertEquals(
+                0,
+                t.send(request(OTHER, 1, 0, AoeCommand.ATA, AtaMessage.of(0, 0, 1, IDENTIFY_DEVICE, 0)))
+                        .size(),
                 "masked hosts get no answer");
-        assertEquals(1, t.send(request(CLIENT, 1, 0, AoeCommand.ATA, AtaMessage.of(0, 0, 1, IDENTIFY_DEVICE, 0))).size());
-        var bad = new MacMaskMessage(MacMaskMessage.MCMD_EDIT, 0, List.of(
-                new MacMaskMessage.Directive(MacMaskMessage.DCMD_ADD, OTHER), new MacMaskMessage.Directive(7, CLIENT)));
-        MacMaskMessage badReply = (MacMaskMessage) one(request(CLIENT, 1, 0, AoeCommand.MAC_MASK, bad)).message();
+        assertEquals(
+                1,
+                t.send(request(CLIENT, 1, 0, AoeCommand.ATA, AtaMessage.of(0, 0, 1, IDENTIFY_DEVICE, 0)))
+                        .size());
+        var bad = new MacMaskMessage(
+                MacMaskMessage.MCMD_EDIT,
+                0,
+                List.of(
+                        new MacMaskMessage.Directive(MacMaskMessage.DCMD_ADD, OTHER),
+                        new MacMaskMessage.Directive(7, CLIENT)));
+        MacMaskMessage badReply = (MacMaskMessage)
+                one(request(CLIENT, 1, 0, AoeCommand.MAC_MASK, bad)).message();
         assertEquals(MacMaskMessage.MERROR_BAD_DIRECTIVE, badReply.merror());
         assertEquals(2, badReply.directives().size(), "directives before the bad one were applied");
-        var del = new MacMaskMessage(MacMaskMessage.MCMD_EDIT, 0, List.of(
-                new MacMaskMessage.Directive(MacMaskMessage.DCMD_DELETE, CLIENT), new MacMaskMessage.Directive(MacMaskMessage.DCMD_DELETE, OTHER)));
-        assertEquals(0, ((MacMaskMessage) one(request(CLIENT, 1, 0, AoeCommand.MAC_MASK, del)).message()).directives().size());
-        assertEquals(1, t.send(request(OTHER, 1, 0, AoeCommand.ATA, AtaMessage.of(0, 0, 1, IDENTIFY_DEVICE, 0))).size(),
+        var del = new MacMaskMessage(
+                MacMaskMessage.MCMD_EDIT,
+                0,
+                List.of(
+                        new MacMaskMessage.Directive(MacMaskMessage.DCMD_DELETE, CLIENT),
+                        new MacMaskMessage.Directive(MacMaskMessage.DCMD_DELETE, OTHER)));
+        assertEquals(
+                0,
+                ((MacMaskMessage) one(request(CLIENT, 1, 0, AoeCommand.MAC_MASK, del))
+                                .message())
+                        .directives()
+                        .size());
+        assertEquals(
+                1,
+                t.send(request(OTHER, 1, 0, AoeCommand.ATA, AtaMessage.of(0, 0, 1, IDENTIFY_DEVICE, 0)))
+                        .size(),
                 "an empty mask admits everyone");
     }
 
@@ -166,33 +276,69 @@ class AoeTargetTest {
     void macMaskListFullIsReported() {
         List<MacMaskMessage.Directive> many = new java.util.ArrayList<>();
         for (int i = 0; i < ExportState.MAX_MASK_ENTRIES + 1; i++) {
-            many.add(new MacMaskMessage.Directive(MacMaskMessage.DCMD_ADD, new MacAddress(0x525400000000L + (i == 0 ? 1 : 100 + i))));
+            many.add(new MacMaskMessage.Directive(
+                    MacMaskMessage.DCMD_ADD, new MacAddress(0x525400000000L + (i == 0 ? 1 : 100 + i))));
         }
-        MacMaskMessage r = (MacMaskMessage) one(request(CLIENT, 1, 0, AoeCommand.MAC_MASK,
-                new MacMaskMessage(MacMaskMessage.MCMD_EDIT, 0, many))).message();
+        MacMaskMessage r = (MacMaskMessage)
+                one(request(CLIENT, 1, 0, AoeCommand.MAC_MASK, new MacMaskMessage(MacMaskMessage.MCMD_EDIT, 0, many)))
+                        .message();
         assertEquals(MacMaskMessage.MERROR_LIST_FULL, r.merror());
         assertEquals(ExportState.MAX_MASK_ENTRIES, r.directives().size());
     }
 
     @Test
     void reservedTargetRefusesOtherHosts() {
-        ReserveReleaseMessage r = (ReserveReleaseMessage) one(request(CLIENT, 1, 0, AoeCommand.RESERVE_RELEASE,
-                new ReserveReleaseMessage(ReserveReleaseMessage.RCMD_SET, List.of(CLIENT)))).message();
+        ReserveReleaseMessage r = (ReserveReleaseMessage) one(request(
+                        CLIENT,
+                        1,
+                        0,
+                        AoeCommand.RESERVE_RELEASE,
+                        new ReserveReleaseMessage(ReserveReleaseMessage.RCMD_SET, List.of(CLIENT))))
+                .message();
         assertEquals(List.of(CLIENT), r.macs());
-        assertEquals(AoeError.TARGET_RESERVED.code(), aoeError(request(OTHER, 1, 0, AoeCommand.ATA,
-                AtaMessage.of(0x40, 0, 1, READ_SECTORS_EXT, 0))));
-        assertEquals(AoeError.TARGET_RESERVED.code(), aoeError(request(OTHER, 1, 0, AoeCommand.RESERVE_RELEASE,
-                new ReserveReleaseMessage(ReserveReleaseMessage.RCMD_SET, List.of(OTHER)))));
+        assertEquals(
+                AoeError.TARGET_RESERVED.code(),
+                aoeError(request(OTHER, 1, 0, AoeCommand.ATA, AtaMessage.of(0x40, 0, 1, READ_SECTORS_EXT, 0))));
+        assertEquals(
+                AoeError.TARGET_RESERVED.code(),
+                aoeError(request(
+                        OTHER,
+                        1,
+                        0,
+                        AoeCommand.RESERVE_RELEASE,
+                        new ReserveReleaseMessage(ReserveReleaseMessage.RCMD_SET, List.of(OTHER)))));
         ata(0x40, 1, READ_SECTORS_EXT, 0, new byte[0]);
         // the holder releases; then anyone may read
-        one(request(CLIENT, 1, 0, AoeCommand.RESERVE_RELEASE, new ReserveReleaseMessage(ReserveReleaseMessage.RCMD_SET, List.of())));
-        assertFalse(one(request(OTHER, 1, 0, AoeCommand.ATA, AtaMessage.of(0x40, 0, 1, READ_SECTORS_EXT, 0))).header().isError());
+        one(request(
+                CLIENT,
+                1,
+                0,
+                AoeCommand.RESERVE_RELEASE,
+                new ReserveReleaseMessage(ReserveReleaseMessage.RCMD_SET, List.of())));
+        assertFalse(one(request(OTHER, 1, 0, AoeCommand.ATA, AtaMessage.of(0x40, 0, 1, READ_SECTORS_EXT, 0)))
+                .header()
+                .isError());
         // force set works for anyone
-        one(request(CLIENT, 1, 0, AoeCommand.RESERVE_RELEASE, new ReserveReleaseMessage(ReserveReleaseMessage.RCMD_SET, List.of(CLIENT))));
-        assertEquals(List.of(OTHER), ((ReserveReleaseMessage) one(request(OTHER, 1, 0, AoeCommand.RESERVE_RELEASE,
-                new ReserveReleaseMessage(ReserveReleaseMessage.RCMD_FORCE_SET, List.of(OTHER)))).message()).macs());
-        assertEquals(AoeError.BAD_ARGUMENT.code(), aoeError(request(OTHER, 1, 0, AoeCommand.RESERVE_RELEASE,
-                new ReserveReleaseMessage(9, List.of()))));
+        one(request(
+                CLIENT,
+                1,
+                0,
+                AoeCommand.RESERVE_RELEASE,
+                new ReserveReleaseMessage(ReserveReleaseMessage.RCMD_SET, List.of(CLIENT))));
+        assertEquals(
+                List.of(OTHER),
+                ((ReserveReleaseMessage) one(request(
+                                        OTHER,
+                                        1,
+                                        0,
+                                        AoeCommand.RESERVE_RELEASE,
+                                        new ReserveReleaseMessage(
+                                                ReserveReleaseMessage.RCMD_FORCE_SET, List.of(OTHER))))
+                                .message())
+                        .macs());
+        assertEquals(
+                AoeError.BAD_ARGUMENT.code(),
+                aoeError(request(OTHER, 1, 0, AoeCommand.RESERVE_RELEASE, new ReserveReleaseMessage(9, List.of()))));
     }
 
     // --- ATA ---
@@ -239,7 +385,8 @@ class AoeTargetTest {
     void retransmittedWritesAreHarmless() {
         byte[] data = new byte[512];
         Arrays.fill(data, (byte) 3);
-        AoeFrame w = request(CLIENT, 1, 0, AoeCommand.ATA, new AtaMessage(0x41, 0, 1, WRITE_SECTORS_EXT, 9, ByteBuffer.wrap(data)));
+        AoeFrame w = request(
+                CLIENT, 1, 0, AoeCommand.ATA, new AtaMessage(0x41, 0, 1, WRITE_SECTORS_EXT, 9, ByteBuffer.wrap(data)));
         one(w);
         one(w);
         ata(0x41, 1, WRITE_SECTORS_EXT, 9, data); // same data, new tag
@@ -257,18 +404,29 @@ class AoeTargetTest {
         AtaMessage abort = ata(0, 0, 0xC8 /* READ DMA */, 0, new byte[0]);
         assertEquals(STATUS_ERROR, abort.cmdStatus());
         assertEquals(ERROR_ABRT, abort.errFeature());
-        assertEquals(AoeError.BAD_ARGUMENT.code(), aoeError(request(CLIENT, 1, 0, AoeCommand.ATA,
-                new AtaMessage(0x41, 0, 2, WRITE_SECTORS_EXT, 0, ByteBuffer.wrap(new byte[700])))));
-        assertEquals(AoeError.BAD_ARGUMENT.code(), aoeError(request(CLIENT, 1, 0, AoeCommand.ATA,
-                AtaMessage.of(0x40, 0, 3, READ_SECTORS_EXT, 0))), "3 sectors do not fit MTU 1500");
-        assertEquals(AoeError.BAD_ARGUMENT.code(), aoeError(request(CLIENT, 1, 0, AoeCommand.ATA,
-                AtaMessage.of(0, 0, 0, READ_SECTORS, 0))), "count 0 means 256 sectors");
+        assertEquals(
+                AoeError.BAD_ARGUMENT.code(),
+                aoeError(request(
+                        CLIENT,
+                        1,
+                        0,
+                        AoeCommand.ATA,
+                        new AtaMessage(0x41, 0, 2, WRITE_SECTORS_EXT, 0, ByteBuffer.wrap(new byte[700])))));
+        assertEquals(
+                AoeError.BAD_ARGUMENT.code(),
+                aoeError(request(CLIENT, 1, 0, AoeCommand.ATA, AtaMessage.of(0x40, 0, 3, READ_SECTORS_EXT, 0))),
+                "3 sectors do not fit MTU 1500");
+        assertEquals(
+                AoeError.BAD_ARGUMENT.code(),
+                aoeError(request(CLIENT, 1, 0, AoeCommand.ATA, AtaMessage.of(0, 0, 0, READ_SECTORS, 0))),
+                "count 0 means 256 sectors");
         assertEquals(4 * 512, ByteBuffer.wrap(disk.bytes()).getLong(4 * 512), "nothing changed");
     }
 
     @Test
     void readOnlyStoreAbortsWritesAndKeepsData() {
-        AoeFrame w = new AoeFrame(AoeHeader.request(TARGET, CLIENT, 1, 1, AoeCommand.ATA, 5),
+        AoeFrame w = new AoeFrame(
+                AoeHeader.request(TARGET, CLIENT, 1, 1, AoeCommand.ATA, 5),
                 new AtaMessage(0x41, 0, 1, WRITE_SECTORS_EXT, 0, ByteBuffer.wrap(new byte[512])));
         AtaMessage r = (AtaMessage) one(w).message();
         assertEquals(STATUS_ERROR, r.cmdStatus());
@@ -289,10 +447,11 @@ class AoeTargetTest {
 
     @Test
     void unknownCommandIsErrorOneAndOtherVersionErrorFive() {
-        AoeFrame unknown = new AoeFrame(new AoeHeader(TARGET, CLIENT, 1, 0, 0, 1, 0, 0x42, 77),
-                new UnknownMessage(ByteBuffer.allocate(0)));
+        AoeFrame unknown = new AoeFrame(
+                new AoeHeader(TARGET, CLIENT, 1, 0, 0, 1, 0, 0x42, 77), new UnknownMessage(ByteBuffer.allocate(0)));
         assertEquals(AoeError.UNRECOGNIZED_COMMAND.code(), aoeError(unknown));
-        AoeFrame v2 = new AoeFrame(new AoeHeader(TARGET, CLIENT, 2, 0, 0, 1, 0, 1, 78),
+        AoeFrame v2 = new AoeFrame(
+                new AoeHeader(TARGET, CLIENT, 2, 0, 0, 1, 0, 1, 78),
                 QueryConfigMessage.request(ConfigCommand.READ, ""));
         assertEquals(AoeError.UNSUPPORTED_VERSION.code(), aoeError(v2));
     }
@@ -300,12 +459,27 @@ class AoeTargetTest {
     @Test
     void responsesForeignUnicastAndBroadcastAtaAreDropped() {
         AoeHeader resp = new AoeHeader(TARGET, CLIENT, 1, AoeHeader.FLAG_RESPONSE, 0, 1, 0, 0, 1);
-        assertEquals(0, t.send(new AoeFrame(resp, AtaMessage.of(0, 0, 1, IDENTIFY_DEVICE, 0))).size());
+        assertEquals(
+                0,
+                t.send(new AoeFrame(resp, AtaMessage.of(0, 0, 1, IDENTIFY_DEVICE, 0)))
+                        .size());
         AoeHeader foreign = AoeHeader.request(OTHER, CLIENT, 1, 0, AoeCommand.ATA, 2);
-        assertEquals(0, t.send(new AoeFrame(foreign, AtaMessage.of(0, 0, 1, IDENTIFY_DEVICE, 0))).size());
+        assertEquals(
+                0,
+                t.send(new AoeFrame(foreign, AtaMessage.of(0, 0, 1, IDENTIFY_DEVICE, 0)))
+                        .size());
         AoeHeader bcast = AoeHeader.request(MacAddress.BROADCAST, CLIENT, 0xFFFF, 0xFF, AoeCommand.ATA, 3);
-        assertEquals(0, t.send(new AoeFrame(bcast, new AtaMessage(0x41, 0, 1, WRITE_SECTORS_EXT, 0, ByteBuffer.wrap(new byte[512])))).size());
-        assertEquals(0, ByteBuffer.wrap(disk.bytes()).getLong(0) + ByteBuffer.wrap(disk.bytes()).getLong(8) - 8);
+        assertEquals(
+                0,
+                t.send(new AoeFrame(
+                                bcast,
+                                new AtaMessage(0x41, 0, 1, WRITE_SECTORS_EXT, 0, ByteBuffer.wrap(new byte[512]))))
+                        .size());
+        assertEquals(
+                0,
+                ByteBuffer.wrap(disk.bytes()).getLong(0)
+                        + ByteBuffer.wrap(disk.bytes()).getLong(8)
+                        - 8);
     }
 
     @ParameterizedTest
@@ -317,7 +491,12 @@ class AoeTargetTest {
         List<AoeFrame> seeds = List.of(
                 request(CLIENT, 1, 0, AoeCommand.ATA, AtaMessage.of(0x40, 0, 2, READ_SECTORS_EXT, 8)),
                 request(CLIENT, 1, 0, AoeCommand.ATA, AtaMessage.of(0, 0, 1, IDENTIFY_DEVICE, 0)),
-                request(CLIENT, 0xFFFF, 0xFF, AoeCommand.QUERY_CONFIG, QueryConfigMessage.request(ConfigCommand.READ, "abc")),
+                request(
+                        CLIENT,
+                        0xFFFF,
+                        0xFF,
+                        AoeCommand.QUERY_CONFIG,
+                        QueryConfigMessage.request(ConfigCommand.READ, "abc")),
                 request(CLIENT, 1, 0, AoeCommand.MAC_MASK, new MacMaskMessage(0, 0, List.of())),
                 request(CLIENT, 1, 0, AoeCommand.RESERVE_RELEASE, new ReserveReleaseMessage(0, List.of())));
         for (int i = 0; i < 20_000; i++) {

@@ -34,8 +34,10 @@ class AoepingInteropTest {
         Prerequisites.root();
         try (VethPair veth = VethPair.create()) {
             RawEthernetTransport link = RawEthernetTransport.open(veth.b());
-            AoeTarget target = new AoeTarget(TargetConfig.of(link.localMac(), link.mtu()),
-                    List.of(new TargetExport(new ExportAddress(4, 2), new SharedStorage(new MemoryBlockStore(20480, false)))),
+            AoeTarget target = new AoeTarget(
+                    TargetConfig.of(link.localMac(), link.mtu()),
+                    List.of(new TargetExport(
+                            new ExportAddress(4, 2), new SharedStorage(new MemoryBlockStore(20480, false)))),
                     (e, c) -> {});
             try (TargetServer server = TargetServer.start(target, link, 1)) {
                 String mac = link.localMac().toString().replace(":", "");
@@ -53,7 +55,8 @@ class AoepingInteropTest {
                 // aoeping -i dumps the raw block: words 60-61 hold 20480 sectors (0x5000, little endian)
                 Result raw = run(aoeping.toString(), "-s", "5", "-i", "4", "2", veth.a());
                 assertEquals(0, raw.exit(), raw.output());
-                String[] bytes = raw.output().replaceAll("(?s).*?response:", "").trim().split("\\s+");
+                String[] bytes =
+                        raw.output().replaceAll("(?s).*?response:", "").trim().split("\\s+");
                 assertEquals("00", bytes[120]);
                 assertEquals("50", bytes[121]);
 

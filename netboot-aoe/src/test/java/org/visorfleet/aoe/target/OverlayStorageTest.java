@@ -23,7 +23,8 @@ class OverlayStorageTest {
     Path dir;
 
     OverlayStorage open(Path golden) throws Exception {
-        return new OverlayStorage(new OverlayDirectory(dir.resolve("overlays")), E, RawFileStore.open(golden, true), "t");
+        return new OverlayStorage(
+                new OverlayDirectory(dir.resolve("overlays")), E, RawFileStore.open(golden, true), "t");
     }
 
     @Test
@@ -39,7 +40,8 @@ class OverlayStorageTest {
             ByteBuffer sector = ByteBuffer.allocate(512);
             storage.storeFor(B).read(3, sector);
             assertEquals(7, sector.get(0), "a reader sees the golden image");
-            assertEquals(0, new OverlayDirectory(dir.resolve("overlays")).list().size(), "and leaves no overlay behind");
+            assertEquals(
+                    0, new OverlayDirectory(dir.resolve("overlays")).list().size(), "and leaves no overlay behind");
 
             storage.storeFor(A).write(3, ByteBuffer.wrap(mine));
             storage.storeFor(A).flush();

@@ -27,8 +27,10 @@ class TargetServerInteropTest {
         MemoryBlockStore disk = MemoryBlockStore.patterned(16384, false);
         try (VethPair veth = VethPair.create(mtu)) {
             RawEthernetTransport targetLink = RawEthernetTransport.open(veth.b());
-            AoeTarget target = new AoeTarget(TargetConfig.of(targetLink.localMac(), targetLink.mtu()),
-                    List.of(new TargetExport(new ExportAddress(1, 0), new SharedStorage(disk))), (e, c) -> {});
+            AoeTarget target = new AoeTarget(
+                    TargetConfig.of(targetLink.localMac(), targetLink.mtu()),
+                    List.of(new TargetExport(new ExportAddress(1, 0), new SharedStorage(disk))),
+                    (e, c) -> {});
             try (TargetServer server = TargetServer.start(target, targetLink, 2);
                     AoeInitiator initiator = new AoeInitiator(RawEthernetTransport.open(veth.a()), null)) {
                 List<AoeInitiator.Discovered> found = initiator.discover(0xFFFF, 0xFF, Duration.ofMillis(300));

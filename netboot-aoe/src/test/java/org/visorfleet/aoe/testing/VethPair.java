@@ -111,7 +111,8 @@ public final class VethPair implements AutoCloseable {
     private static boolean isUp(String end, NetworkNamespace namespace) throws IOException {
         if (namespace == null) {
             Path operstate = Path.of("/sys/class/net", end, "operstate");
-            return Files.exists(operstate) && Files.readString(operstate).strip().equals("up");
+            return Files.exists(operstate)
+                    && Files.readString(operstate).strip().equals("up");
         }
         return namespace.ip("-o", "link", "show", end).contains("state UP");
     }

@@ -211,6 +211,7 @@ class RawEthernetTransportTest {
     }
 
     private static MacAddress readMac(String iface) throws IOException {
-        return MacAddress.of(Files.readString(Path.of("/sys/class/net", iface, "address")).strip());
+        return MacAddress.of(
+                Files.readString(Path.of("/sys/class/net", iface, "address")).strip());
     }
 }

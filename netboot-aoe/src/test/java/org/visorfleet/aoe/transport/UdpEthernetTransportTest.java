@@ -163,7 +163,8 @@ class UdpEthernetTransportTest {
 
     @Test
     void sendNeedsAPeerPerSlot() throws Exception {
-        try (UdpEthernetTransport a = open(); Arena arena = Arena.ofConfined()) {
+        try (UdpEthernetTransport a = open();
+                Arena arena = Arena.ofConfined()) {
             FrameBatch out = new FrameBatch(2, 1514, arena);
             Frames.add(out, new byte[60], new InetSocketAddress(InetAddress.getLoopbackAddress(), 9));
             Frames.add(out, new byte[60], null);
