@@ -50,6 +50,7 @@ public final class AoeTarget {
     private final TargetConfig config;
     private final List<TargetExport> exports;
     private final Map<Counter, LongAdder> counters = new ConcurrentHashMap<>();
+    private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
     private final ClientListener listener;
 
     /** Told once per (export, client) pair when a client first talks to an export. */
@@ -278,6 +279,16 @@ public final class AoeTarget {
     /** Logged for I/O failures of a store; the client gets an ATA error, the target keeps serving. */
     void ioError(TargetExport e, MacAddress client, IOException failure) {
         bump(Counter.IO_ERRORS);
-        LOG.log(Level.WARNING, "export e{0}, client {1}: {2}", e.address(), client, failure.toString());
+        // A broken store fails every request of a booting client: log each distinct failure once per
+        // client, not thousands of times; the IO_ERRORS counter keeps the total.
+        String message = failure.toString();
+        if (!message.equals(lastFailure.put(e.address() + "/" + client, message))) {
+            LOG.log(
+                    Level.WARNING,
+                    "export e{0}, client {1}: {2} (repeats are counted, not logged)",
+                    e.address(),
+                    client,
+                    message);
+        }
     }
 }

@@ -3,6 +3,7 @@ package org.visorfleet.aoe.target;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.visorfleet.aoe.codec.AtaCommands.*;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.visorfleet.aoe.codec.QueryConfigMessage;
 import org.visorfleet.aoe.codec.QueryConfigMessage.ConfigCommand;
 import org.visorfleet.aoe.codec.ReserveReleaseMessage;
 import org.visorfleet.aoe.codec.UnknownMessage;
+import org.visorfleet.aoe.store.BlockStore;
 import org.visorfleet.aoe.store.ExportAddress;
 import org.visorfleet.aoe.testing.MemoryBlockStore;
 
@@ -441,6 +443,63 @@ class AoeTargetTest {
         assertEquals(2, disk.flushes());
         AtaMessage power = ata(0, 0, CHECK_POWER_MODE, 0, new byte[0]);
         assertEquals(POWER_ACTIVE, power.sectorCount());
+    }
+
+    @Test
+    void storeFailuresBecomeAtaErrorsAndTheTargetKeepsServing() {
+        BlockStore broken = new BlockStore() {
+            @Override
+            public long sectorCount() {
+                return 64;
+            }
+
+            @Override
+            public boolean isReadOnly() {
+                return false;
+            }
+
+            @Override
+            public void read(long lba, ByteBuffer dst) throws IOException {
+                throw new IOException("EIO");
+            }
+
+            @Override
+            public void write(long lba, ByteBuffer src) throws IOException {
+                throw new IOException("ENOSPC");
+            }
+
+            @Override
+            public void flush() throws IOException {
+                throw new IOException("EIO on fsync");
+            }
+
+            @Override
+            public void close() {}
+        };
+        try (TargetHarness h = new TargetHarness(
+                TARGET, 1500, List.of(new TargetExport(new ExportAddress(7, 7), new SharedStorage(broken))))) {
+            AoeHeader base = AoeHeader.request(TARGET, CLIENT, 7, 7, AoeCommand.ATA, 1);
+            AtaMessage read = (AtaMessage) h.send(new AoeFrame(base, AtaMessage.of(0x40, 0, 1, READ_SECTORS_EXT, 0)))
+                    .getFirst()
+                    .message();
+            assertEquals(STATUS_ERROR, read.cmdStatus());
+            assertEquals(ERROR_UNC, read.errFeature());
+            AtaMessage write = (AtaMessage) h.send(new AoeFrame(
+                            base, new AtaMessage(0x41, 0, 1, WRITE_SECTORS_EXT, 0, ByteBuffer.allocate(512))))
+                    .getFirst()
+                    .message();
+            assertEquals(ERROR_ABRT, write.errFeature());
+            AtaMessage flush = (AtaMessage) h.send(new AoeFrame(base, AtaMessage.of(0x40, 0, 0, FLUSH_CACHE_EXT, 0)))
+                    .getFirst()
+                    .message();
+            assertEquals(STATUS_ERROR, flush.cmdStatus(), "a failed flush is never acknowledged as done");
+            assertEquals(3, h.target.count(AoeTarget.Counter.IO_ERRORS));
+            assertEquals(0, h.target.count(AoeTarget.Counter.SECTORS_READ));
+            AtaMessage identify = (AtaMessage) h.send(new AoeFrame(base, AtaMessage.of(0, 0, 1, IDENTIFY_DEVICE, 0)))
+                    .getFirst()
+                    .message();
+            assertEquals(STATUS_READY, identify.cmdStatus(), "still serving");
+        }
     }
 
     // --- protocol errors ---
