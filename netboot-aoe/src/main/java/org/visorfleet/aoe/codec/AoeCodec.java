@@ -1,6 +1,7 @@
 package org.visorfleet.aoe.codec;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,11 @@ public final class AoeCodec {
     private AoeCodec() {}
 
     public static DecodeResult decode(ByteBuffer frame) {
-        ByteBuffer buf = frame.duplicate().order(java.nio.ByteOrder.BIG_ENDIAN);
+        // Read-only and big-endian, so every view handed out (ATA data) is read-only without another
+        // copy; a transport's read-only big-endian frame is used as it is.
+        ByteBuffer buf = frame.isReadOnly() && frame.order() == ByteOrder.BIG_ENDIAN
+                ? frame
+                : frame.asReadOnlyBuffer().order(ByteOrder.BIG_ENDIAN);
         int start = buf.position();
         int length = buf.remaining();
         if (length < AoeHeader.SIZE) {
@@ -50,9 +55,12 @@ public final class AoeCodec {
         if (header.version() != AoeHeader.VERSION) {
             return malformed(header, "unsupported AoE version " + header.version(), 14);
         }
+        if (header.command() == AoeCommand.ATA.code()) {
+            return decodeAta(header, buf, start + AoeHeader.SIZE, length - AoeHeader.SIZE); // the hot path: no slice
+        }
         ByteBuffer arg = buf.slice(start + AoeHeader.SIZE, length - AoeHeader.SIZE);
         return switch (AoeCommand.fromCode(header.command()).orElse(null)) {
-            case ATA -> decodeAta(header, arg);
+            case ATA -> throw new AssertionError("handled above");
             case QUERY_CONFIG -> decodeQueryConfig(header, arg);
             case MAC_MASK -> decodeMacMask(header, arg);
             case RESERVE_RELEASE -> decodeReserveRelease(header, arg);
@@ -60,18 +68,24 @@ public final class AoeCodec {
         };
     }
 
-    private static DecodeResult decodeAta(AoeHeader header, ByteBuffer arg) {
-        if (arg.remaining() < AtaMessage.ARG_SIZE) {
-            return malformed(header, "ATA argument shorter than 12 bytes", AoeHeader.SIZE + arg.remaining());
+    private static DecodeResult decodeAta(AoeHeader header, ByteBuffer buf, int at, int length) {
+        if (length < AtaMessage.ARG_SIZE) {
+            return malformed(header, "ATA argument shorter than 12 bytes", AoeHeader.SIZE + length);
         }
         long lba = 0;
         for (int i = 5; i >= 0; i--) {
-            lba = (lba << 8) | (arg.get(4 + i) & 0xFF);
+            lba = (lba << 8) | (buf.get(at + 4 + i) & 0xFF);
         }
-        ByteBuffer data = arg.slice(AtaMessage.ARG_SIZE, arg.remaining() - AtaMessage.ARG_SIZE);
+        ByteBuffer data = buf.slice(at + AtaMessage.ARG_SIZE, length - AtaMessage.ARG_SIZE);
         return decoded(
                 header,
-                new AtaMessage(arg.get(0) & 0xFF, arg.get(1) & 0xFF, arg.get(2) & 0xFF, arg.get(3) & 0xFF, lba, data));
+                new AtaMessage(
+                        buf.get(at) & 0xFF,
+                        buf.get(at + 1) & 0xFF,
+                        buf.get(at + 2) & 0xFF,
+                        buf.get(at + 3) & 0xFF,
+                        lba,
+                        data));
     }
 
     private static DecodeResult decodeQueryConfig(AoeHeader header, ByteBuffer arg) {

@@ -35,7 +35,7 @@ public record AtaMessage(int aflags, int errFeature, int sectorCount, int cmdSta
         if (lba >>> 48 != 0) {
             throw new IllegalArgumentException("LBA wider than 48 bits: " + lba);
         }
-        data = data.asReadOnlyBuffer();
+        data = data.isReadOnly() ? data : data.asReadOnlyBuffer();
     }
 
     public static AtaMessage of(int aflags, int feature, int count, int command, long lba) {

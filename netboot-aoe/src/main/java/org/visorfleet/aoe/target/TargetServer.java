@@ -83,7 +83,7 @@ public final class TargetServer implements AutoCloseable {
                             transport.send(out);
                             out.clear();
                         }
-                        target.handle(in.frame(i), in.peer(i), out);
+                        target.handle(in.receivedFrame(i), in.peer(i), out);
                     }
                     if (out.size() > 0) {
                         transport.send(out);

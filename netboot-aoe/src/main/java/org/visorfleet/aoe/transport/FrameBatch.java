@@ -20,6 +20,7 @@ import java.util.function.Function;
 public final class FrameBatch {
     private final MemorySegment slab;
     private final ByteBuffer[] views;
+    private final ByteBuffer[] readOnlyViews;
     private final int[] lengths;
     private final SocketAddress[] peers;
     private final int slotSize;
@@ -38,11 +39,13 @@ public final class FrameBatch {
         this.slotSize = slotSize;
         this.slab = arena.allocate((long) capacity * slotSize, 64);
         this.views = new ByteBuffer[capacity];
+        this.readOnlyViews = new ByteBuffer[capacity];
         this.lengths = new int[capacity];
         this.peers = new SocketAddress[capacity];
         for (int i = 0; i < capacity; i++) {
             views[i] =
                     slab.asSlice((long) i * slotSize, slotSize).asByteBuffer().order(ByteOrder.BIG_ENDIAN);
+            readOnlyViews[i] = views[i].asReadOnlyBuffer().order(ByteOrder.BIG_ENDIAN);
         }
     }
 
@@ -75,6 +78,15 @@ public final class FrameBatch {
     public ByteBuffer frame(int i) {
         checkIndex(i);
         return views[i].clear().limit(lengths[i]);
+    }
+
+    /**
+     * Slot {@code i} as a read-only big-endian buffer (position 0, limit = frame length), reused
+     * across calls: what a receiver decodes, so views of it cost no further copies.
+     */
+    public ByteBuffer receivedFrame(int i) {
+        checkIndex(i);
+        return readOnlyViews[i].clear().limit(lengths[i]);
     }
 
     public int length(int i) {
