@@ -5,6 +5,7 @@
 #
 # usage: sudo bench/aoe-vs-vblade.sh [SECONDS] [quick]
 #   SECONDS per measurement (default 4); "quick" runs only MTU 1500, window 16, random reads.
+#   MTUS="1500 9000" (default) selects the MTUs.
 #   REPS=N (default 3) alternates the two targets N times and reports each figure's median, so a
 #   burst of noise on a shared machine hits both targets alike.
 # Needs root (raw sockets, veth), gcc, vblade, a JDK 25. Nothing is left behind: the veth pair,
@@ -82,7 +83,7 @@ stop_target() {
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 
 if [ -n "$quick" ]; then mtus="1500"; windows="16"; kinds="r:rand"; else
-  mtus="1500 9000"; windows="1 16 64"; kinds="r:seq r:rand w:seq w:rand"; fi
+  mtus="${MTUS:-1500 9000}"; windows="1 16 64"; kinds="r:seq r:rand w:seq w:rand"; fi
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
