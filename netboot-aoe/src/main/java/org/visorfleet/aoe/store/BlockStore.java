@@ -11,7 +11,9 @@ import java.nio.ByteBuffer;
  * <ul>
  *   <li>Thread-safe: the AoE target calls {@link #read} and {@link #write} from several worker
  *       threads at once. Concurrent requests touching the same sectors may complete in any order
- *       (as on a real disk with tagged queueing); requests never tear below sector granularity.</li>
+ *       (as on a real disk with tagged queueing), and a read that overlaps a write in flight may
+ *       return old bytes, new bytes or a mix of both (as a disk may: the page cache copies without a
+ *       lock). Once a write has returned, every later read sees all of it.</li>
  *   <li>Buffer ownership: the caller owns the buffers. {@code read} fills exactly
  *       {@code dst.remaining()} bytes (a multiple of 512) and advances its position; {@code write}
  *       consumes exactly {@code src.remaining()} bytes (a multiple of 512). Neither keeps a reference.</li>
