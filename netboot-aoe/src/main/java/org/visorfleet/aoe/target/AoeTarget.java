@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,7 +50,7 @@ public final class AoeTarget {
 
     private final TargetConfig config;
     private final List<TargetExport> exports;
-    private final Map<Counter, LongAdder> counters = new ConcurrentHashMap<>();
+    private final Map<Counter, LongAdder> counters = new EnumMap<>(Counter.class); // filled once, then read-only
     private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
     private final ClientListener listener;
 
