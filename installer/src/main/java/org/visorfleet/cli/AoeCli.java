@@ -63,6 +63,14 @@ final class AoeCli {
         }
     }
 
+    /** For commands that inspect overlays: a mistyped path is an error, not a new empty directory. */
+    static OverlayDirectory existingOverlays(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("no overlay directory at " + dir);
+        }
+        return new OverlayDirectory(dir);
+    }
+
     static InetSocketAddress hostPort(String text) {
         int colon = text.lastIndexOf(':');
         if (colon <= 0) {
@@ -233,7 +241,7 @@ final class AoeCli {
         @Override
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
-            List<OverlaySummary> list = new OverlayDirectory(overlays).list();
+            List<OverlaySummary> list = existingOverlays(overlays).list();
             out.printf("%-8s %-17s %14s %14s  %s%n", "EXPORT", "CLIENT", "ALLOCATED", "ON-DISK", "LAST-WRITE");
             for (OverlaySummary s : list) {
                 out.printf(
@@ -269,7 +277,7 @@ final class AoeCli {
                             () -> new ParameterException(spec.commandLine(), "bad export address '" + export + "'"));
             MacAddress mac = MacAddress.parse(client)
                     .orElseThrow(() -> new ParameterException(spec.commandLine(), "bad MAC address '" + client + "'"));
-            boolean existed = new OverlayDirectory(overlays).reset(address, mac);
+            boolean existed = existingOverlays(overlays).reset(address, mac);
             spec.commandLine()
                     .getOut()
                     .println(
