@@ -24,13 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.visorfleet.aoe.codec.MacAddress;
 import org.visorfleet.aoe.initiator.AoeDisk;
 import org.visorfleet.aoe.initiator.AoeInitiator;
+import org.visorfleet.aoe.server.AoeTarget;
 import org.visorfleet.aoe.store.CowOverlayStore;
 import org.visorfleet.aoe.store.ExportAddress;
 import org.visorfleet.aoe.store.OverlayDirectory;
 import org.visorfleet.aoe.store.OverlayInUseException;
 import org.visorfleet.aoe.store.OverlaySummary;
 import org.visorfleet.aoe.store.RawFileStore;
-import org.visorfleet.aoe.target.AoeTarget;
 import org.visorfleet.aoe.testing.Prerequisites;
 import org.visorfleet.aoe.transport.UdpEthernetTransport;
 

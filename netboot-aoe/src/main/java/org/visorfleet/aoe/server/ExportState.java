@@ -1,4 +1,4 @@
-package org.visorfleet.aoe.target;
+package org.visorfleet.aoe.server;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.visorfleet.aoe.target;
+package org.visorfleet.aoe.server;
 
 import static org.visorfleet.aoe.codec.AtaCommands.*;
 
@@ -9,9 +9,9 @@ import org.visorfleet.aoe.codec.AoeCodec;
 import org.visorfleet.aoe.codec.AoeError;
 import org.visorfleet.aoe.codec.AoeHeader;
 import org.visorfleet.aoe.codec.AtaMessage;
+import org.visorfleet.aoe.server.AoeTarget.Counter;
 import org.visorfleet.aoe.store.BlockStore;
 import org.visorfleet.aoe.store.ReadOnlyStoreException;
-import org.visorfleet.aoe.target.AoeTarget.Counter;
 import org.visorfleet.aoe.transport.FrameBatch;
 
 /**

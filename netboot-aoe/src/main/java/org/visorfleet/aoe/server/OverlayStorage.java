@@ -1,4 +1,4 @@
-package org.visorfleet.aoe.target;
+package org.visorfleet.aoe.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
