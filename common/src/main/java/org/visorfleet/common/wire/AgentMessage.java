@@ -1,0 +1,46 @@
+package org.visorfleet.common.wire;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * Messages an agent sends to the server over its WebSocket (one JSON text frame each, discriminated
+ * by {@code "op"}).
+ *
+ * <p>Event sequence numbers start at 1 and grow by one per event for the life of the agent's data
+ * directory; the server stores each at most once and acknowledges the highest it holds, so an agent
+ * resends everything above the acknowledgement after a reconnect or failover.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = AgentMessage.Hello.class, name = "hello"),
+    @JsonSubTypes.Type(value = AgentMessage.Heartbeat.class, name = "heartbeat"),
+    @JsonSubTypes.Type(value = AgentMessage.Event.class, name = "event"),
+    @JsonSubTypes.Type(value = AgentMessage.CommandResult.class, name = "command-result")
+})
+public sealed interface AgentMessage {
+
+    /** First message on a new connection. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Hello(String agentVersion, Inventory inventory) implements AgentMessage {}
+
+    /** Sent every heartbeat interval; answered by {@link ServerMessage.Pong} with the same seq. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Heartbeat(long seq, Inventory inventory) implements AgentMessage {}
+
+    /**
+     * Something that happened on the desktop.
+     *
+     * @param seq the agent's event sequence number (1, 2, 3, ...)
+     * @param timeMillis when it happened, epoch milliseconds on the desktop's clock
+     * @param name event name, e.g. {@code agent.failover}
+     * @param detail human-readable detail
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Event(long seq, long timeMillis, String name, String detail) implements AgentMessage {}
+
+    /** The outcome of a {@link ServerMessage.Command}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record CommandResult(String commandId, boolean ok, String output) implements AgentMessage {}
+}
