@@ -68,6 +68,7 @@ public record FleetCa(X509Certificate certificate, PrivateKey privateKey) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final AtomicLong LAST_CRL_NUMBER = new AtomicLong();
+    private static final Pattern IPV4 = Pattern.compile("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}");
     private static final Pattern DNS_NAME =
             Pattern.compile("(\\*\\.)?[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*\\.?");
 
@@ -128,9 +129,7 @@ public record FleetCa(X509Certificate certificate, PrivateKey privateKey) {
             names.add(new GeneralName(GeneralName.dNSName, dns));
         }
         for (String ip : ipAddresses) {
-            // ofLiteral never consults DNS; it throws IllegalArgumentException for a non-literal.
-            byte[] address = InetAddress.ofLiteral(ip).getAddress();
-            names.add(new GeneralName(GeneralName.iPAddress, new DEROctetString(address)));
+            names.add(new GeneralName(GeneralName.iPAddress, new DEROctetString(ipLiteral(ip))));
         }
         X509v3CertificateBuilder builder = leaf(key, commonName, validity, KeyPurposeId.id_kp_serverAuth);
         if (!names.isEmpty()) {
@@ -257,6 +256,19 @@ public record FleetCa(X509Certificate certificate, PrivateKey privateKey) {
             return new AuthorityKeyIdentifier(keyId);
         }
         return extensionUtils().createAuthorityKeyIdentifier(certificate.getPublicKey());
+    }
+
+    /**
+     * The address bytes of a dotted-quad IPv4 or an IPv6 literal. Stricter than
+     * {@link InetAddress#ofLiteral}, which also takes inet_aton shorthands such as {@code 1.2.3}; a zone
+     * ({@code %eth0}) cannot be expressed in a certificate.
+     */
+    private static byte[] ipLiteral(String ip) {
+        if (ip.indexOf(':') < 0 && !IPV4.matcher(ip).matches() || ip.indexOf('%') >= 0) {
+            throw new IllegalArgumentException("not an IPv4 or IPv6 literal: " + ip);
+        }
+        // ofLiteral never consults DNS and throws IllegalArgumentException for anything else.
+        return InetAddress.ofLiteral(ip).getAddress();
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signingKey) {
