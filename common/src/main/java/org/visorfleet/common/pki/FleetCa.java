@@ -212,6 +212,15 @@ public record FleetCa(X509Certificate certificate, PrivateKey privateKey) {
         return new FleetCa(certificate, key);
     }
 
+    /** Names the CA without its private key, so logging a {@code FleetCa} never leaks the key. */
+    @Override
+    public String toString() {
+        return "FleetCa[" + certificate.getSubjectX500Principal().getName() + ", serial "
+                + certificate.getSerialNumber().toString(16) + ", notAfter "
+                + certificate.getNotAfter().toInstant()
+                + "]";
+    }
+
     /** Writes the certificate and the PKCS#8 private key with {@link Pem#write} (0600, atomic). */
     public void save(Path certificatePem, Path privateKeyPem) throws IOException {
         Pem.write(privateKeyPem, Pem.toPem(privateKey));

@@ -116,6 +116,13 @@ class FleetCaTest {
     }
 
     @Test
+    void toStringDoesNotShowThePrivateKey() {
+        String text = ca.toString();
+        assertTrue(text.contains("CN=fleet CA"), text);
+        assertTrue(!text.contains(ca.privateKey().toString()), text);
+    }
+
+    @Test
     void serialsArePositiveDistinctAndAtMost127Bits() {
         Set<BigInteger> serials = new HashSet<>();
         Csr csr = Csr.create(KeyPairs.generateEc(), "x");
