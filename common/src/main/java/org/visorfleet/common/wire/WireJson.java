@@ -1,20 +1,46 @@
 package org.visorfleet.common.wire;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 
 /**
  * The one JSON mapper for the agent protocol. Decoding peer input never throws: a frame that is not
  * a valid message becomes {@link Decoded.Malformed} with Jackson's reason.
+ *
+ * <p>Decoding is strict about types: a number must be a JSON number (no {@code "5"}, no {@code 1.5}
+ * for an integer field), a boolean a JSON boolean, a string a JSON string. Unknown fields are
+ * ignored so that a newer peer may add some.
  */
 public final class WireJson {
 
     /** Longest text frame either side accepts. */
     public static final int MAX_MESSAGE_BYTES = 64 * 1024;
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /**
+     * Deepest nesting accepted. Real messages nest three levels (message, inventory or args); the
+     * limit stops a frame of many {@code [} from costing stack (Jackson's own default is 1000).
+     */
+    public static final int MAX_NESTING_DEPTH = 32;
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING_DEPTH)
+                            .build())
+                    .build())
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            // ALLOW_COERCION_OF_SCALARS does not cover number/boolean -> String.
+            .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
@@ -53,6 +79,9 @@ public final class WireJson {
     }
 
     private static <T> Decoded<T> read(String text, Class<T> type) {
+        if (text == null) {
+            return new Decoded.Malformed<>("no text");
+        }
         if (text.length() > MAX_MESSAGE_BYTES) {
             return new Decoded.Malformed<>("message longer than " + MAX_MESSAGE_BYTES + " characters");
         }
