@@ -1,0 +1,128 @@
+package org.visorfleet.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.visorfleet.server.FleetServer;
+import org.visorfleet.server.init.ServerInit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code visorfleet server ...}: the management server. */
+@Command(
+        name = "server",
+        description = "The management server: fleet PKI, admin API, agent connections.",
+        mixinStandardHelpOptions = true,
+        subcommands = {ServerCli.Init.class, ServerCli.Run.class})
+final class ServerCli {
+
+    @Command(
+            name = "init",
+            mixinStandardHelpOptions = true,
+            description = "Create a server data directory: database, fleet CA, server certificate, first admin.")
+    static final class Init implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--data", required = true, paramLabel = "DIR", description = "data directory to create")
+        Path data;
+
+        @Option(
+                names = "--admin-password",
+                paramLabel = "PW",
+                description = "password of user admin (default: generated and printed once)")
+        String adminPassword;
+
+        @Option(
+                names = "--hostname",
+                paramLabel = "NAME",
+                description =
+                        "DNS name or IP address for the server certificate (repeatable; default: this host, localhost, 127.0.0.1, ::1)")
+        List<String> hostnames = new ArrayList<>();
+
+        @Option(
+                names = "--jdbc-url",
+                paramLabel = "URL",
+                description = "shared database (jdbc:postgresql://...); default: embedded H2 in DIR/db")
+        String jdbcUrl;
+
+        @Override
+        public Integer call() throws Exception {
+            ServerInit.Result result = ServerInit.initialize(data, adminPassword, hostnames, jdbcUrl);
+            var out = spec.commandLine().getOut();
+            out.println("initialized " + data.toAbsolutePath() + " (server "
+                    + result.settings().serverId() + ")");
+            out.println("  database:  " + (jdbcUrl == null ? data.resolve("db") + " (embedded H2)" : jdbcUrl));
+            out.println("  fleet CA:  " + data.resolve("ca.pem") + " sha256 " + result.caFingerprint()
+                    + (result.joinedExistingFleet() ? " (joined the fleet already in the database)" : ""));
+            List<String> names = new ArrayList<>(result.settings().hostnames());
+            names.addAll(result.settings().ipAddresses());
+            out.println("  server certificate for: " + String.join(", ", names));
+            result.generatedPassword().ifPresent(pw -> {
+                out.println("  admin password (shown once): " + pw);
+            });
+            if (result.joinedExistingFleet()) {
+                out.println("  users: kept those already in the database");
+            }
+            out.println("next: visorfleet server run --data " + data);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
+            description = "Run the server (HTTPS API and agent connections).")
+    static final class Run implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--data",
+                required = true,
+                paramLabel = "DIR",
+                description = "data directory made by server init")
+        Path data;
+
+        @Option(
+                names = "--https-port",
+                paramLabel = "PORT",
+                description = "HTTPS port (default: from server.json, 8443)")
+        Integer httpsPort;
+
+        @Option(names = "--jdbc-url", paramLabel = "URL", description = "database (default: from server.json)")
+        String jdbcUrl;
+
+        @Option(
+                names = "--bind",
+                paramLabel = "ADDRESS",
+                defaultValue = "0.0.0.0",
+                description = "address to listen on (default: ${DEFAULT-VALUE})")
+        String bind;
+
+        @Override
+        public Integer call() throws Exception {
+            FleetServer.Options options = FleetServer.Options.of(data).withBindHost(bind);
+            if (httpsPort != null) {
+                options = options.withPort(httpsPort);
+            }
+            if (jdbcUrl != null) {
+                options = options.withJdbcUrl(jdbcUrl);
+            }
+            FleetServer server = FleetServer.start(options);
+            CountDownLatch done = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                done.countDown();
+            }));
+            spec.commandLine().getOut().println("server " + server.serverId() + " listening on " + server.url());
+            spec.commandLine().getOut().flush();
+            done.await();
+            return 0;
+        }
+    }
+}

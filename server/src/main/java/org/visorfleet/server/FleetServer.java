@@ -1,0 +1,281 @@
+package org.visorfleet.server;
+
+import java.io.IOException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
+import org.visorfleet.common.pki.Fingerprints;
+import org.visorfleet.common.pki.FleetCa;
+import org.visorfleet.common.pki.Pem;
+import org.visorfleet.common.pki.PkiException;
+import org.visorfleet.common.pki.TlsStores;
+import org.visorfleet.common.wire.EnrollmentToken;
+import org.visorfleet.common.wire.WireJson;
+import org.visorfleet.server.agents.AgentHub;
+import org.visorfleet.server.agents.AgentUpgrade;
+import org.visorfleet.server.api.ApiHandler;
+import org.visorfleet.server.api.ApiJson;
+import org.visorfleet.server.api.EventRoutes;
+import org.visorfleet.server.api.FleetRoutes;
+import org.visorfleet.server.api.Route;
+import org.visorfleet.server.api.UserRoutes;
+import org.visorfleet.server.auth.ApiTokens;
+import org.visorfleet.server.auth.Users;
+import org.visorfleet.server.cluster.Peers;
+import org.visorfleet.server.db.Database;
+import org.visorfleet.server.events.ConsoleUpgrade;
+import org.visorfleet.server.events.EventLog;
+import org.visorfleet.server.events.EventStream;
+import org.visorfleet.server.fleet.Clients;
+import org.visorfleet.server.fleet.Enroller;
+import org.visorfleet.server.fleet.EnrollmentTokens;
+import org.visorfleet.server.fleet.Groups;
+import org.visorfleet.server.http.HttpsConnector;
+import org.visorfleet.server.init.DataDirectory;
+import org.visorfleet.server.init.FleetCaStore;
+import org.visorfleet.server.init.ServerSettings;
+
+/**
+ * The management server: wires the database, the fleet services, the HTTPS API and the agent hub,
+ * and runs housekeeping (failure detection, write-behind, liveness, revocations) twice a second.
+ */
+public final class FleetServer implements AutoCloseable {
+
+    /**
+     * How to run.
+     *
+     * @param httpsPort overrides the settings' port when not null (0 picks a free port)
+     * @param jdbcUrl overrides the settings' database when not null
+     * @param timing overrides the settings' heartbeat timing when not null
+     */
+    public record Options(
+            java.nio.file.Path dataDir, String bindHost, Integer httpsPort, String jdbcUrl, AgentHub.Timing timing) {
+
+        public static Options of(java.nio.file.Path dataDir) {
+            return new Options(dataDir, "0.0.0.0", null, null, null);
+        }
+
+        public Options withPort(int port) {
+            return new Options(dataDir, bindHost, port, jdbcUrl, timing);
+        }
+
+        public Options withJdbcUrl(String url) {
+            return new Options(dataDir, bindHost, httpsPort, url, timing);
+        }
+
+        public Options withTiming(AgentHub.Timing t) {
+            return new Options(dataDir, bindHost, httpsPort, jdbcUrl, t);
+        }
+
+        public Options withBindHost(String host) {
+            return new Options(dataDir, host, httpsPort, jdbcUrl, timing);
+        }
+    }
+
+    private static final System.Logger LOG = System.getLogger(FleetServer.class.getName());
+    private static final Duration SERVER_DEAD_AFTER = Duration.ofSeconds(5);
+
+    private final Database database;
+    private final Server jetty;
+    private final ServerConnector connector;
+    private final AgentHub hub;
+    private final Peers peers;
+    private final EventLog events;
+    private final EventStream stream;
+    private final ScheduledExecutorService housekeeping;
+    private final ServerSettings settings;
+    private volatile long revocationsCheckedAt;
+
+    private FleetServer(
+            Database database,
+            Server jetty,
+            ServerConnector connector,
+            AgentHub hub,
+            Peers peers,
+            EventLog events,
+            EventStream stream,
+            ServerSettings settings) {
+        this.database = database;
+        this.jetty = jetty;
+        this.connector = connector;
+        this.hub = hub;
+        this.peers = peers;
+        this.events = events;
+        this.stream = stream;
+        this.settings = settings;
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("fleet-housekeeping").daemon(true).factory());
+    }
+
+    public static FleetServer start(Options options) throws Exception {
+        DataDirectory data = new DataDirectory(options.dataDir());
+        ServerSettings settings = ServerSettings.load(data.settings());
+        String jdbcUrl = options.jdbcUrl() != null
+                ? options.jdbcUrl()
+                : settings.jdbcUrl() != null ? settings.jdbcUrl() : Database.h2Url(data.root());
+        int port = options.httpsPort() != null ? options.httpsPort() : settings.httpsPort();
+        AgentHub.Timing timing = options.timing() != null
+                ? options.timing()
+                : new AgentHub.Timing(
+                        Duration.ofSeconds(settings.heartbeatSeconds()),
+                        Duration.ofSeconds(settings.unreachableAfterSeconds()),
+                        Duration.ofSeconds(10));
+        Clock clock = Clock.systemUTC();
+        Database database = Database.open(jdbcUrl, 16);
+        try {
+            FleetCa ca = FleetCaStore.load(database)
+                    .orElseThrow(() -> new IOException("the database holds no fleet CA; run `visorfleet server init`"));
+            X509Certificate[] chain = readChain(data);
+            PrivateKey key = Pem.readPrivateKey(data.serverKey());
+
+            QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+            threads.setName("fleet-http");
+            threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            Server jetty = new Server(threads);
+            ServerConnector connector = HttpsConnector.create(
+                    jetty,
+                    options.bindHost(),
+                    port,
+                    TlsStores.keyStore(key, chain),
+                    TlsStores.trustStore(ca.certificate()));
+            jetty.addConnector(connector);
+            jetty.setStopTimeout(2_000);
+
+            String serverId = settings.serverId();
+            EventLog events = new EventLog(database, serverId, clock);
+            Clients clients = new Clients(database, clock, ApiJson.MAPPER);
+            Groups groups = new Groups(database, clock);
+            EnrollmentTokens tokens =
+                    new EnrollmentTokens(database, clock, EnrollmentToken.pinOf(Fingerprints.sha256(ca.certificate())));
+            Users users = new Users(database, clock);
+            ApiTokens apiTokens = new ApiTokens(database, clock, Duration.ofHours(settings.tokenLifetimeHours()));
+            AgentHub hub = new AgentHub(database, clients, events, ApiJson.MAPPER, clock, serverId, timing);
+            EventStream stream = new EventStream(events);
+
+            ServerWebSocketContainer websockets = ServerWebSocketContainer.ensure(jetty);
+            websockets.setMaxTextMessageSize(WireJson.MAX_MESSAGE_BYTES);
+            websockets.setIdleTimeout(Duration.ofMinutes(5));
+
+            // The URL is known once the connector is bound; Peers learns it after start.
+            String[] url = new String[1];
+            Peers[] peers = new Peers[1];
+            List<Route> routes = new ArrayList<>();
+            routes.addAll(new UserRoutes(database, users, apiTokens, events).routes());
+            routes.addAll(new FleetRoutes(
+                            database,
+                            groups,
+                            tokens,
+                            clients,
+                            new Enroller(database, ca, tokens, clients, events),
+                            events,
+                            hub,
+                            () -> {
+                                try {
+                                    return peers[0].liveUrls();
+                                } catch (SQLException e) {
+                                    return List.of(url[0]);
+                                }
+                            })
+                    .routes());
+            routes.addAll(new EventRoutes(events).routes());
+            jetty.setHandler(new ApiHandler(
+                    routes,
+                    Map.of(
+                            AgentUpgrade.PATH, new AgentUpgrade(websockets, hub),
+                            ConsoleUpgrade.PATH, new ConsoleUpgrade(websockets, apiTokens, stream)),
+                    apiTokens,
+                    events));
+            jetty.start();
+            url[0] = "https://" + settings.urlHost() + ":" + connector.getLocalPort();
+            peers[0] = new Peers(database, clock, serverId, url[0], SERVER_DEAD_AFTER);
+            peers[0].stamp();
+            FleetServer server = new FleetServer(database, jetty, connector, hub, peers[0], events, stream, settings);
+            events.append("server.started", "server:" + serverId, null, url[0]);
+            server.startHousekeeping(clock);
+            return server;
+        } catch (Exception e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private void startHousekeeping(Clock clock) {
+        revocationsCheckedAt = clock.millis();
+        housekeeping.scheduleWithFixedDelay(() -> tick(clock), 0, 250, TimeUnit.MILLISECONDS);
+    }
+
+    private long lastStamp;
+
+    private void tick(Clock clock) {
+        try {
+            long now = clock.millis();
+            stream.poll(now);
+            hub.detectFailures();
+            if (now - lastStamp >= 1000) {
+                lastStamp = now;
+                peers.stamp();
+                hub.adoptOrphans(peers.dead());
+                long since = revocationsCheckedAt - 2_000; // overlap: a commit may land late
+                revocationsCheckedAt = now;
+                hub.enforceRevocations(since);
+            }
+            hub.flushIfDue();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "housekeeping: {0}", e.toString());
+        }
+    }
+
+    public int httpsPort() {
+        return connector.getLocalPort();
+    }
+
+    public String url() {
+        return "https://" + settings.urlHost() + ":" + httpsPort();
+    }
+
+    public String serverId() {
+        return settings.serverId();
+    }
+
+    public int connectedAgents() {
+        return hub.connected();
+    }
+
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    /** Stops accepting, closes agent sockets (agents fail over), flushes heartbeats, closes the database. */
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        hub.stop();
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "stopping HTTPS: {0}", e.toString());
+        }
+        events.appendQuietly("server.stopped", "server:" + settings.serverId(), null, "");
+        database.close();
+    }
+
+    private static X509Certificate[] readChain(DataDirectory data) throws IOException {
+        try {
+            return Pem.readCertificates(data.serverCertificate()).toArray(X509Certificate[]::new);
+        } catch (PkiException e) {
+            throw new IOException(data.serverCertificate() + ": " + e.getMessage(), e);
+        }
+    }
+}

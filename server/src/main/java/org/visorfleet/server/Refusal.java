@@ -1,0 +1,59 @@
+package org.visorfleet.server;
+
+/**
+ * A request the fleet refuses: bad input, missing rights, unknown names, conflicts. Carries a stable
+ * error code for API clients and a one-line detail for people. Never wraps an internal failure.
+ */
+public final class Refusal extends RuntimeException {
+
+    /** Why; each maps to one HTTP status. */
+    public enum Kind {
+        INVALID(400, "invalid-request"),
+        UNAUTHORIZED(401, "unauthorized"),
+        FORBIDDEN(403, "forbidden"),
+        NOT_FOUND(404, "not-found"),
+        METHOD_NOT_ALLOWED(405, "method-not-allowed"),
+        CONFLICT(409, "conflict"),
+        GONE(410, "gone"),
+        TOO_LARGE(413, "too-large");
+
+        public final int status;
+        public final String code;
+
+        Kind(int status, String code) {
+            this.status = status;
+            this.code = code;
+        }
+    }
+
+    private final Kind kind;
+
+    public Refusal(Kind kind, String detail) {
+        super(detail, null, false, false);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public static Refusal invalid(String detail) {
+        return new Refusal(Kind.INVALID, detail);
+    }
+
+    public static Refusal notFound(String detail) {
+        return new Refusal(Kind.NOT_FOUND, detail);
+    }
+
+    public static Refusal conflict(String detail) {
+        return new Refusal(Kind.CONFLICT, detail);
+    }
+
+    public static Refusal forbidden(String detail) {
+        return new Refusal(Kind.FORBIDDEN, detail);
+    }
+
+    public static Refusal unauthorized(String detail) {
+        return new Refusal(Kind.UNAUTHORIZED, detail);
+    }
+}

@@ -1,0 +1,111 @@
+package org.visorfleet.server.agents;
+
+import java.util.UUID;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.visorfleet.common.wire.AgentMessage;
+import org.visorfleet.common.wire.Inventory;
+import org.visorfleet.common.wire.ServerMessage;
+import org.visorfleet.common.wire.WireJson;
+import org.visorfleet.server.fleet.Clients;
+
+/**
+ * One agent's WebSocket. The certificate was checked before the upgrade; the first message must be
+ * {@code hello}. Heartbeats only touch memory (the hub writes them behind); events go to the
+ * database before they are acknowledged.
+ */
+public final class AgentConnection implements Session.Listener.AutoDemanding {
+
+    private static final System.Logger LOG = System.getLogger(AgentConnection.class.getName());
+
+    final Clients.Identity client;
+    final String connectionId = UUID.randomUUID().toString();
+    final String remote;
+    private final AgentHub hub;
+    private volatile Session session;
+    private volatile boolean welcomed;
+    volatile long lastSeen;
+    volatile Inventory inventory;
+    volatile boolean inventoryDirty;
+
+    AgentConnection(AgentHub hub, Clients.Identity client, String remote, long now) {
+        this.hub = hub;
+        this.client = client;
+        this.remote = remote;
+        this.lastSeen = now;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public void onWebSocketText(String text) {
+        lastSeen = hub.now();
+        switch (WireJson.decodeAgent(text)) {
+            case WireJson.Decoded.Malformed<AgentMessage> m -> {
+                LOG.log(System.Logger.Level.INFO, "{0}: malformed message: {1}", client.name(), m.reason());
+                close(StatusCode.BAD_DATA, "malformed message");
+            }
+            case WireJson.Decoded.Ok<AgentMessage>(AgentMessage message) -> receive(message);
+        }
+    }
+
+    private void receive(AgentMessage message) {
+        if (!welcomed && !(message instanceof AgentMessage.Hello)) {
+            close(StatusCode.POLICY_VIOLATION, "hello first");
+            return;
+        }
+        switch (message) {
+            case AgentMessage.Hello hello -> {
+                inventory = hello.inventory();
+                hub.hello(this, hello)
+                        .ifPresentOrElse(
+                                welcome -> {
+                                    welcomed = true;
+                                    send(welcome);
+                                },
+                                () -> close(StatusCode.POLICY_VIOLATION, "client revoked or deleted"));
+            }
+            case AgentMessage.Heartbeat heartbeat -> {
+                if (heartbeat.inventory() != null) {
+                    inventory = heartbeat.inventory();
+                    inventoryDirty = true;
+                }
+                send(new ServerMessage.Pong(heartbeat.seq()));
+            }
+            case AgentMessage.Event event -> hub.event(this, event).ifPresent(this::send);
+            case AgentMessage.CommandResult result -> hub.commandResult(this, result);
+        }
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason) {
+        hub.closed(this, statusCode, reason);
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        LOG.log(System.Logger.Level.DEBUG, "{0}: {1}", client.name(), cause.toString());
+    }
+
+    void send(ServerMessage message) {
+        Session s = session;
+        if (s != null && s.isOpen()) {
+            s.sendText(WireJson.encode(message), Callback.NOOP);
+        }
+    }
+
+    void close(int code, String reason) {
+        Session s = session;
+        if (s != null) {
+            s.close(code, reason, Callback.NOOP);
+        }
+    }
+
+    boolean welcomed() {
+        return welcomed;
+    }
+}

@@ -1,0 +1,311 @@
+package org.visorfleet.server.agents;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.security.cert.X509Certificate;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.visorfleet.common.wire.AgentMessage;
+import org.visorfleet.common.wire.ServerMessage;
+import org.visorfleet.server.Refusal;
+import org.visorfleet.server.db.Database;
+import org.visorfleet.server.events.EventLog;
+import org.visorfleet.server.fleet.ClientStatus;
+import org.visorfleet.server.fleet.Clients;
+import org.visorfleet.server.fleet.LiveConnections;
+
+/**
+ * The agents connected to this server: admission by certificate, online/offline transitions,
+ * failure detection and write-behind of heartbeats.
+ *
+ * <p>Failure detection is a timeout detector: a client that has sent nothing for {@code
+ * unreachableAfter} (default three heartbeat intervals) is marked unreachable and its socket
+ * closed; a clean close by the agent marks it offline; any other close marks it unreachable. Every
+ * status write is conditional on the connection id, so a client that already reconnected to another
+ * server is never marked down by the server it left.
+ */
+public final class AgentHub implements LiveConnections {
+
+    /** Timing of heartbeats and failure detection. */
+    public record Timing(Duration heartbeat, Duration unreachableAfter, Duration flushEvery) {
+        public Timing {
+            if (unreachableAfter.compareTo(heartbeat) <= 0) {
+                throw new IllegalArgumentException("unreachableAfter must exceed the heartbeat interval");
+            }
+        }
+
+        public static Timing defaults() {
+            return new Timing(Duration.ofSeconds(5), Duration.ofSeconds(16), Duration.ofSeconds(10));
+        }
+    }
+
+    private static final System.Logger LOG = System.getLogger(AgentHub.class.getName());
+    private static final java.util.regex.Pattern EVENT_NAME =
+            java.util.regex.Pattern.compile("agent\\.[a-z0-9.-]{1,57}");
+
+    private final Database database;
+    private final Clients clients;
+    private final EventLog events;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final String serverId;
+    private final Timing timing;
+    private final ConcurrentHashMap<Long, AgentConnection> live = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+    private long lastFlush;
+
+    public AgentHub(
+            Database database,
+            Clients clients,
+            EventLog events,
+            ObjectMapper json,
+            Clock clock,
+            String serverId,
+            Timing timing) {
+        this.database = database;
+        this.clients = clients;
+        this.events = events;
+        this.json = json;
+        this.clock = clock;
+        this.serverId = serverId;
+        this.timing = timing;
+    }
+
+    long now() {
+        return clock.millis();
+    }
+
+    public int connected() {
+        return live.size();
+    }
+
+    /**
+     * Admits an agent whose certificate chain the TLS layer already verified against the fleet CA.
+     * Unknown and revoked certificates are refused (and recorded).
+     */
+    public AgentConnection admit(X509Certificate[] chain, String remote) throws SQLException {
+        if (chain == null || chain.length == 0) {
+            events.append("client.refused", "remote:" + remote, null, "no client certificate");
+            throw Refusal.unauthorized("a client certificate is required");
+        }
+        String serial = Clients.serialOf(chain[0]);
+        Optional<Clients.Identity> identity = clients.byCertificateSerial(serial);
+        if (identity.isEmpty()) {
+            events.append("client.refused", "remote:" + remote, null, "unknown certificate serial " + serial);
+            throw Refusal.forbidden("unknown client certificate");
+        }
+        if (identity.get().revoked()) {
+            events.append("client.refused", "remote:" + remote, identity.get().name(), "revoked certificate " + serial);
+            throw Refusal.forbidden("client certificate revoked");
+        }
+        return new AgentConnection(this, identity.get(), remote, now());
+    }
+
+    Optional<ServerMessage.Welcome> hello(AgentConnection connection, AgentMessage.Hello hello) {
+        Clients.Identity client = connection.client;
+        try {
+            String inventory = hello.inventory() == null ? null : json.writeValueAsString(hello.inventory());
+            record Result(ClientStatus previous, long acked) {}
+            Optional<Result> result = database.transaction(c -> {
+                Optional<ClientStatus> previous =
+                        clients.markOnline(c, client.id(), serverId, connection.connectionId, inventory);
+                if (previous.isEmpty()) {
+                    return Optional.<Result>empty();
+                }
+                events.append(
+                        c,
+                        previous.get() == ClientStatus.ONLINE ? "client.reconnected" : "client.online",
+                        "client:" + client.name(),
+                        client.name(),
+                        "agent " + hello.agentVersion() + " from " + connection.remote + " on server " + serverId
+                                + " (was " + previous.get().wireName() + ")");
+                long acked;
+                try (var ps = c.prepareStatement("SELECT agent_event_seq FROM clients WHERE id = ?")) {
+                    ps.setLong(1, client.id());
+                    try (var rs = ps.executeQuery()) {
+                        rs.next();
+                        acked = rs.getLong(1);
+                    }
+                }
+                return Optional.of(new Result(previous.get(), acked));
+            });
+            if (result.isEmpty()) {
+                return Optional.empty();
+            }
+            AgentConnection replaced = live.put(client.id(), connection);
+            if (replaced != null && replaced != connection) {
+                replaced.close(StatusCode.POLICY_VIOLATION, "replaced by a newer connection");
+            }
+            return Optional.of(new ServerMessage.Welcome(
+                    client.name(),
+                    serverId,
+                    timing.heartbeat().toMillis(),
+                    result.get().acked()));
+        } catch (SQLException | JsonProcessingException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: hello not stored: {1}", client.name(), e.getMessage());
+            connection.close(StatusCode.TRY_AGAIN_LATER, "server database unavailable");
+            return Optional.empty();
+        }
+    }
+
+    Optional<ServerMessage.EventAck> event(AgentConnection connection, AgentMessage.Event event) {
+        if (event.seq() < 1
+                || event.name() == null
+                || !EVENT_NAME.matcher(event.name()).matches()) {
+            LOG.log(System.Logger.Level.INFO, "{0}: event refused: {1}", connection.client.name(), event);
+            connection.close(StatusCode.POLICY_VIOLATION, "event needs seq >= 1 and a name agent.[a-z0-9.-]+");
+            return Optional.empty();
+        }
+        if (event.detail() == null) {
+            event = new AgentMessage.Event(event.seq(), event.timeMillis(), event.name(), "");
+        }
+        try {
+            long acked = events.appendAgentEvents(connection.client.id(), connection.client.name(), List.of(event));
+            return Optional.of(new ServerMessage.EventAck(acked));
+        } catch (SQLException e) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "{0}: event not stored: {1}",
+                    connection.client.name(),
+                    e.getMessage());
+            return Optional.empty(); // not acknowledged: the agent sends it again
+        }
+    }
+
+    void commandResult(AgentConnection connection, AgentMessage.CommandResult result) {
+        events.appendQuietly(
+                "command.result",
+                "client:" + connection.client.name(),
+                connection.client.name(),
+                result.commandId() + (result.ok() ? " ok: " : " failed: ") + result.output());
+    }
+
+    void closed(AgentConnection connection, int code, String reason) {
+        if (!live.remove(connection.client.id(), connection) || stopping) {
+            return;
+        }
+        ClientStatus status = code == StatusCode.NORMAL ? ClientStatus.OFFLINE : ClientStatus.UNREACHABLE;
+        markDown(
+                connection.client.id(),
+                connection.client.name(),
+                connection.connectionId,
+                status,
+                "connection closed (" + code + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")");
+    }
+
+    @Override
+    public void disconnect(String clientName, String reason) {
+        for (AgentConnection connection : live.values()) {
+            if (connection.client.name().equals(clientName)) {
+                live.remove(connection.client.id(), connection);
+                connection.close(StatusCode.POLICY_VIOLATION, reason);
+            }
+        }
+    }
+
+    /** Marks silent clients unreachable; called about twice a second. */
+    public void detectFailures() {
+        long now = now();
+        for (AgentConnection connection : live.values()) {
+            if (now - connection.lastSeen > timing.unreachableAfter().toMillis()) {
+                if (live.remove(connection.client.id(), connection)) {
+                    markDown(
+                            connection.client.id(),
+                            connection.client.name(),
+                            connection.connectionId,
+                            ClientStatus.UNREACHABLE,
+                            "no heartbeat for " + (now - connection.lastSeen) + " ms");
+                    connection.close(StatusCode.SHUTDOWN, "missed heartbeats");
+                }
+            }
+        }
+    }
+
+    /** Writes last-seen times and changed inventories behind, when the flush interval has passed. */
+    public void flushIfDue() {
+        long now = now();
+        if (now - lastFlush < timing.flushEvery().toMillis()) {
+            return;
+        }
+        lastFlush = now;
+        List<Clients.Seen> batch = new ArrayList<>();
+        for (AgentConnection connection : live.values()) {
+            if (!connection.welcomed()) {
+                continue;
+            }
+            String inventory = null;
+            try {
+                inventory = connection.inventory == null ? null : json.writeValueAsString(connection.inventory);
+            } catch (JsonProcessingException e) {
+                // A record of strings and numbers always encodes; keep the stored one if not.
+            }
+            connection.inventoryDirty = false;
+            batch.add(
+                    new Clients.Seen(connection.client.id(), connection.connectionId, connection.lastSeen, inventory));
+        }
+        try {
+            clients.flushSeen(batch);
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "heartbeat flush failed: {0}", e.getMessage());
+        }
+    }
+
+    /** Marks clients down whose connection was on a server that stopped stamping its liveness row. */
+    public void adoptOrphans(List<String> deadServers) {
+        if (deadServers.isEmpty()) {
+            return;
+        }
+        try {
+            List<Clients.Orphan> orphans = database.query(c -> clients.onlineOn(c, deadServers));
+            for (Clients.Orphan orphan : orphans) {
+                markDown(
+                        orphan.id(),
+                        orphan.name(),
+                        orphan.connectionId(),
+                        ClientStatus.UNREACHABLE,
+                        "its server stopped answering");
+            }
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "orphan sweep failed: {0}", e.getMessage());
+        }
+    }
+
+    /** Closes connections of clients revoked (on any server) since {@code since}. */
+    public void enforceRevocations(long since) {
+        try {
+            for (String name : clients.revokedSince(since)) {
+                disconnect(name, "certificate revoked");
+            }
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "revocation check failed: {0}", e.getMessage());
+        }
+    }
+
+    /** Stops without marking anyone down: agents fail over to another server on their own. */
+    public void stop() {
+        stopping = true;
+        for (AgentConnection connection : live.values()) {
+            connection.close(StatusCode.SHUTDOWN, "server shutting down");
+        }
+        live.clear();
+    }
+
+    private void markDown(long id, String name, String connectionId, ClientStatus status, String why) {
+        try {
+            database.transaction(c -> {
+                if (clients.markDisconnected(c, id, connectionId, status)) {
+                    events.append(c, "client." + status.wireName(), "server:" + serverId, name, why);
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: status not stored: {1}", name, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,349 @@
+package org.visorfleet.server.fleet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.visorfleet.common.pki.Fingerprints;
+import org.visorfleet.server.Page;
+import org.visorfleet.server.Refusal;
+import org.visorfleet.server.db.Database;
+
+/** Enrolled clients: identity, certificate, group, and the status the servers maintain. */
+public final class Clients {
+
+    /** What the server needs to know about a connecting agent. */
+    public record Identity(long id, String name, boolean revoked) {}
+
+    /** A heartbeat to write behind: when it was last seen and what it last reported. */
+    public record Seen(long id, String connectionId, long lastSeen, String inventoryJson) {}
+
+    private final Database database;
+    private final Clock clock;
+    private final ObjectMapper json;
+
+    public Clients(Database database, Clock clock, ObjectMapper json) {
+        this.database = database;
+        this.clock = clock;
+        this.json = json;
+    }
+
+    /** The certificate serial as stored: lower-case hex. */
+    public static String serialOf(X509Certificate certificate) {
+        return certificate.getSerialNumber().toString(16).toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code base}, or {@code base-2}, {@code base-3}, ... whichever is free. */
+    public String uniqueName(Connection c, String base) throws SQLException {
+        for (int n = 1; ; n++) {
+            String candidate = n == 1 ? base : base + "-" + n;
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM clients WHERE name = ?")) {
+                ps.setString(1, candidate);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return candidate;
+                    }
+                }
+            }
+        }
+    }
+
+    public void insert(Connection c, String name, Long groupId, String hostname, X509Certificate certificate)
+            throws SQLException {
+        long now = clock.millis();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO clients (name, group_id, hostname, cert_serial,"
+                + " cert_fingerprint, cert_not_after, enrolled_at, status, status_since)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, 'enrolled', ?)")) {
+            ps.setString(1, name);
+            if (groupId == null) {
+                ps.setNull(2, Types.BIGINT);
+            } else {
+                ps.setLong(2, groupId);
+            }
+            ps.setString(3, hostname.length() > 255 ? hostname.substring(0, 255) : hostname);
+            ps.setString(4, serialOf(certificate));
+            ps.setString(5, Fingerprints.sha256(certificate));
+            ps.setLong(6, certificate.getNotAfter().getTime());
+            ps.setLong(7, now);
+            ps.setLong(8, now);
+            ps.executeUpdate();
+        }
+    }
+
+    public Page<ClientView> list(ClientQuery query) throws SQLException {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (query.status() != null) {
+            where.append(" AND c.status = ?");
+            args.add(query.status().wireName());
+        }
+        if (query.group() != null) {
+            where.append(" AND g.name = ?");
+            args.add(query.group());
+        }
+        if (query.search() != null) {
+            where.append(" AND (LOWER(c.name) LIKE ? ESCAPE '!' OR LOWER(c.hostname) LIKE ? ESCAPE '!')");
+            String pattern = "%"
+                    + query.search()
+                            .toLowerCase(Locale.ROOT)
+                            .replace("!", "!!")
+                            .replace("%", "!%")
+                            .replace("_", "!_")
+                    + "%";
+            args.add(pattern);
+            args.add(pattern);
+        }
+        return database.query(c -> {
+            long total;
+            try (PreparedStatement ps = prepare(c, "SELECT COUNT(*) FROM clients c" + JOIN + where, args)) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+            String sql = SELECT + where + " ORDER BY " + query.orderBy() + " LIMIT " + query.limit() + " OFFSET "
+                    + query.offset();
+            List<ClientView> items = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, sql, args);
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    items.add(read(rs));
+                }
+            }
+            return new Page<>(items, total);
+        });
+    }
+
+    public Optional<ClientView> find(String name) throws SQLException {
+        return database.query(c -> {
+            try (PreparedStatement ps = prepare(c, SELECT + " WHERE c.name = ?", List.of(name));
+                    ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    public Identity requireIdentity(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps =
+                prepare(c, "SELECT id, name, revoked_at FROM clients WHERE name = ?", List.of(name))) {
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw Refusal.notFound("no client " + name);
+                }
+                return identity(rs);
+            }
+        }
+    }
+
+    /** The client holding a certificate with this serial, if any. */
+    public Optional<Identity> byCertificateSerial(String serial) throws SQLException {
+        return database.query(c -> {
+            try (PreparedStatement ps =
+                    prepare(c, "SELECT id, name, revoked_at FROM clients WHERE cert_serial = ?", List.of(serial))) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(identity(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    public void revoke(Connection c, Identity client) throws SQLException {
+        long now = clock.millis();
+        update(
+                c,
+                "UPDATE clients SET revoked_at = ?, status = 'revoked', status_since = ?, connection_id = NULL"
+                        + " WHERE id = ?",
+                now,
+                now,
+                client.id());
+    }
+
+    public void delete(Connection c, Identity client) throws SQLException {
+        update(c, "DELETE FROM clients WHERE id = ?", client.id());
+    }
+
+    public void setGroup(Connection c, Identity client, Long groupId) throws SQLException {
+        update(c, "UPDATE clients SET group_id = ? WHERE id = ?", groupId, client.id());
+    }
+
+    /**
+     * Records that {@code connectionId} on {@code serverId} now carries the client. Returns the status
+     * it had before, or empty if the client is gone or revoked (then nothing changed).
+     */
+    public Optional<ClientStatus> markOnline(
+            Connection c, long id, String serverId, String connectionId, String inventoryJson) throws SQLException {
+        ClientStatus previous;
+        try (PreparedStatement ps =
+                prepare(c, "SELECT status, revoked_at FROM clients WHERE id = ? FOR UPDATE", List.of(id))) {
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                previous = ClientStatus.fromWireName(rs.getString(1)).orElseThrow();
+                rs.getLong(2);
+                if (!rs.wasNull()) {
+                    return Optional.empty();
+                }
+            }
+        }
+        long now = clock.millis();
+        update(
+                c,
+                "UPDATE clients SET status = 'online', status_since = CASE WHEN status = 'online' THEN status_since"
+                        + " ELSE ? END, server_id = ?, connection_id = ?, last_seen = ?, inventory = ? WHERE id = ?",
+                now,
+                serverId,
+                connectionId,
+                now,
+                inventoryJson,
+                id);
+        return Optional.of(previous);
+    }
+
+    /**
+     * Sets a status other than online, but only while {@code connectionId} is still the client's
+     * connection: a client that has meanwhile reconnected elsewhere keeps its newer state. Returns
+     * whether the row changed.
+     */
+    public boolean markDisconnected(Connection c, long id, String connectionId, ClientStatus status)
+            throws SQLException {
+        long now = clock.millis();
+        return update(
+                        c,
+                        "UPDATE clients SET status = ?, status_since = ?, connection_id = NULL WHERE id = ?"
+                                + " AND connection_id = ? AND status = 'online'",
+                        status.wireName(),
+                        now,
+                        id,
+                        connectionId)
+                == 1;
+    }
+
+    /** Writes last-seen times and inventories behind, in one batch; rows of replaced connections are skipped. */
+    public void flushSeen(List<Seen> seen) throws SQLException {
+        if (seen.isEmpty()) {
+            return;
+        }
+        database.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE clients SET last_seen = ?, inventory = ?" + " WHERE id = ? AND connection_id = ?")) {
+                for (Seen s : seen) {
+                    ps.setLong(1, s.lastSeen());
+                    ps.setString(2, s.inventoryJson());
+                    ps.setLong(3, s.id());
+                    ps.setString(4, s.connectionId());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Online clients whose connection lives on one of the given servers. */
+    public record Orphan(long id, String name, String connectionId) {}
+
+    public List<Orphan> onlineOn(Connection c, List<String> serverIds) throws SQLException {
+        List<Orphan> out = new ArrayList<>();
+        for (String serverId : serverIds) {
+            try (PreparedStatement ps = prepare(
+                    c,
+                    "SELECT id, name, connection_id FROM clients WHERE status = 'online' AND server_id = ?",
+                    List.of(serverId))) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Orphan(rs.getLong(1), rs.getString(2), rs.getString(3)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Names of clients revoked at or after {@code since} (epoch ms). */
+    public List<String> revokedSince(long since) throws SQLException {
+        return database.query(c -> {
+            try (PreparedStatement ps = prepare(c, "SELECT name FROM clients WHERE revoked_at >= ?", List.of(since))) {
+                List<String> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private static final String JOIN = " LEFT JOIN client_groups g ON g.id = c.group_id";
+    private static final String SELECT = "SELECT c.name, c.hostname, g.name, c.status, c.status_since, c.last_seen,"
+            + " c.enrolled_at, c.revoked_at, c.server_id, c.cert_serial, c.cert_fingerprint, c.cert_not_after,"
+            + " c.inventory FROM clients c" + JOIN;
+
+    private ClientView read(ResultSet rs) throws SQLException {
+        long lastSeen = rs.getLong(6);
+        Long lastSeenOrNull = rs.wasNull() ? null : lastSeen;
+        long revoked = rs.getLong(8);
+        Long revokedOrNull = rs.wasNull() ? null : revoked;
+        return new ClientView(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getLong(5),
+                lastSeenOrNull,
+                rs.getLong(7),
+                revokedOrNull,
+                rs.getString(9),
+                new ClientView.Certificate(rs.getString(10), rs.getString(11), rs.getLong(12)),
+                inventory(rs.getString(13)));
+    }
+
+    private JsonNode inventory(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return json.readTree(text);
+        } catch (Exception e) {
+            return null; // written by this server from a parsed record; unreadable means absent
+        }
+    }
+
+    private static Identity identity(ResultSet rs) throws SQLException {
+        long id = rs.getLong(1);
+        String name = rs.getString(2);
+        rs.getLong(3);
+        return new Identity(id, name, !rs.wasNull());
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, List<Object> args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < args.size(); i++) {
+            ps.setObject(i + 1, args.get(i));
+        }
+        return ps;
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                if (args[i] == null) {
+                    ps.setNull(i + 1, Types.NULL);
+                } else {
+                    ps.setObject(i + 1, args[i]);
+                }
+            }
+            return ps.executeUpdate();
+        }
+    }
+}

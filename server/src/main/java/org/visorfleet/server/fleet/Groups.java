@@ -1,0 +1,99 @@
+package org.visorfleet.server.fleet;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.visorfleet.server.Names;
+import org.visorfleet.server.Refusal;
+import org.visorfleet.server.db.Database;
+
+/** Client groups: a name, a description, and the clients placed in it. */
+public final class Groups {
+
+    public record Group(long id, String name, String description, long createdAt, long clients) {}
+
+    private final Database database;
+    private final Clock clock;
+
+    public Groups(Database database, Clock clock) {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    public Group create(Connection c, String name, String description) throws SQLException {
+        Names.requireLabel("group", name);
+        String text = description == null ? "" : description;
+        if (text.length() > 1024) {
+            throw Refusal.invalid("description longer than 1024 characters");
+        }
+        if (find(c, name).isPresent()) {
+            throw Refusal.conflict("group " + name + " already exists");
+        }
+        long now = clock.millis();
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO client_groups (name, description, created_at) VALUES (?, ?, ?)", new String[] {"id"})) {
+            ps.setString(1, name);
+            ps.setString(2, text);
+            ps.setLong(3, now);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return new Group(keys.getLong(1), name, text, now, 0);
+            }
+        }
+    }
+
+    public List<Group> list() throws SQLException {
+        return database.query(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    SELECT + " GROUP BY g.id, g.name, g.description," + " g.created_at ORDER BY g.name")) {
+                List<Group> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(read(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    public Optional<Group> find(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(SELECT + " WHERE g.name = ? GROUP BY g.id, g.name, g.description, g.created_at")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    public Group require(Connection c, String name) throws SQLException {
+        return find(c, name).orElseThrow(() -> Refusal.notFound("no group " + name));
+    }
+
+    /** Deletes a group; its clients stay enrolled, without a group. */
+    public void delete(Connection c, String name) throws SQLException {
+        Group group = require(c, name);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET group_id = NULL WHERE group_id = ?")) {
+            ps.setLong(1, group.id());
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM client_groups WHERE id = ?")) {
+            ps.setLong(1, group.id());
+            ps.executeUpdate();
+        }
+    }
+
+    private static final String SELECT = "SELECT g.id, g.name, g.description, g.created_at, COUNT(c.id)"
+            + " FROM client_groups g LEFT JOIN clients c ON c.group_id = g.id";
+
+    private static Group read(ResultSet rs) throws SQLException {
+        return new Group(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5));
+    }
+}
