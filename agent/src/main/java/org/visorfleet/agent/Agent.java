@@ -59,7 +59,7 @@ public final class Agent implements AutoCloseable {
 
             @Override
             public void online(String serverUrl, String serverId) {
-                LOG.log(System.Logger.Level.INFO, "online on {0} ({1})", serverUrl, serverId);
+                LOG.log(System.Logger.Level.DEBUG, "online on {0} ({1})", serverUrl, serverId);
                 if (lastServer != null && !lastServer.equals(serverUrl)) {
                     report(
                             self.get(),
@@ -72,7 +72,7 @@ public final class Agent implements AutoCloseable {
 
             @Override
             public void offline(String serverUrl, String reason) {
-                LOG.log(System.Logger.Level.INFO, "lost {0}: {1}", serverUrl, reason);
+                LOG.log(System.Logger.Level.DEBUG, "lost {0}: {1}", serverUrl, reason);
                 lostReason = reason;
                 listener.offline(serverUrl, reason);
             }

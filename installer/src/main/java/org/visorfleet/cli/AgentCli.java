@@ -112,6 +112,10 @@ final class AgentCli {
             out.println("agent " + agent.name() + " starting");
             out.flush();
             agent.run();
+            if (agent.link().refusal().isPresent()) {
+                agent.close();
+                throw new java.io.IOException(agent.link().refusal().get());
+            }
             done.await();
             return 0;
         }

@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +19,16 @@ import picocli.CommandLine.Command;
         description = "Desktop-fleet appliance: network boot over AoE, secure VMM, remote control, desktop grid.",
         subcommands = {CommandLine.HelpCommand.class, AoeCli.class, ServerCli.class, AgentCli.class})
 public final class Main {
+    /**
+     * Libraries that narrate their routine work (pool started, migration validated, connector
+     * opened) at INFO: only their warnings reach the console. Held here because java.util.logging
+     * keeps loggers only weakly.
+     */
+    private static final List<Logger> QUIET = Stream.of("com.zaxxer.hikari", "org.flywaydb", "org.eclipse.jetty")
+            .map(Logger::getLogger)
+            .peek(logger -> logger.setLevel(Level.WARNING))
+            .toList();
+
     public static void main(String[] args) {
         System.exit(run(args));
     }

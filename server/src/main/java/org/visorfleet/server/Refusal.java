@@ -27,10 +27,25 @@ public final class Refusal extends RuntimeException {
     }
 
     private final Kind kind;
+    private final boolean recorded;
 
     public Refusal(Kind kind, String detail) {
+        this(kind, detail, false);
+    }
+
+    private Refusal(Kind kind, String detail, boolean recorded) {
         super(detail, null, false, false);
         this.kind = kind;
+        this.recorded = recorded;
+    }
+
+    /** The same refusal, marked as already written to the event log by the code that refused. */
+    public Refusal alreadyRecorded() {
+        return new Refusal(kind, getMessage(), true);
+    }
+
+    public boolean recorded() {
+        return recorded;
     }
 
     public Kind kind() {

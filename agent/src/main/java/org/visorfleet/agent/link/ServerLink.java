@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.visorfleet.agent.outbox.EventOutbox;
 import org.visorfleet.common.wire.AgentMessage;
@@ -51,6 +52,7 @@ public final class ServerLink {
     private volatile LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private volatile boolean running = true;
     private volatile AgentSocket current;
+    private volatile String refusal;
 
     public ServerLink(
             WebSocketClient client,
@@ -121,6 +123,13 @@ public final class ServerLink {
             client.connect(socket, ws).get(timing.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | IOException e) {
             socket.abort();
+            if (statusOf(e) == 403) {
+                // The fleet refused this certificate (revoked, or the client was deleted): every
+                // server shares that verdict, and retrying would only fill the audit log.
+                refusal = "server " + server + " refused this agent's certificate (revoked or deleted);"
+                        + " enroll again with a new token";
+                running = false;
+            }
             return "connect failed: " + rootMessage(e);
         }
         socket.send(new AgentMessage.Hello(agentVersion, inventory.get()));
@@ -231,6 +240,20 @@ public final class ServerLink {
             case "ping" -> new AgentMessage.CommandResult(command.id(), true, "pong");
             default -> new AgentMessage.CommandResult(command.id(), false, "unsupported action " + command.action());
         };
+    }
+
+    private static int statusOf(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UpgradeException upgrade) {
+                return upgrade.getResponseStatusCode();
+            }
+        }
+        return 0;
+    }
+
+    /** Why the fleet refused this agent for good, if it did ({@link #run} then returns). */
+    public java.util.Optional<String> refusal() {
+        return java.util.Optional.ofNullable(refusal);
     }
 
     private static String rootMessage(Throwable e) {

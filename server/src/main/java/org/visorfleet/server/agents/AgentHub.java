@@ -92,17 +92,17 @@ public final class AgentHub implements LiveConnections {
     public AgentConnection admit(X509Certificate[] chain, String remote) throws SQLException {
         if (chain == null || chain.length == 0) {
             events.append("client.refused", "remote:" + remote, null, "no client certificate");
-            throw Refusal.unauthorized("a client certificate is required");
+            throw Refusal.unauthorized("a client certificate is required").alreadyRecorded();
         }
         String serial = Clients.serialOf(chain[0]);
         Optional<Clients.Identity> identity = clients.byCertificateSerial(serial);
         if (identity.isEmpty()) {
             events.append("client.refused", "remote:" + remote, null, "unknown certificate serial " + serial);
-            throw Refusal.forbidden("unknown client certificate");
+            throw Refusal.forbidden("unknown client certificate").alreadyRecorded();
         }
         if (identity.get().revoked()) {
             events.append("client.refused", "remote:" + remote, identity.get().name(), "revoked certificate " + serial);
-            throw Refusal.forbidden("client certificate revoked");
+            throw Refusal.forbidden("client certificate revoked").alreadyRecorded();
         }
         return new AgentConnection(this, identity.get(), remote, now());
     }

@@ -137,7 +137,9 @@ public final class ApiHandler extends Handler.Abstract {
         String line = request.getMethod() + " " + Request.getPathInContext(request) + " -> " + r.kind().status + " "
                 + r.getMessage();
         LOG.log(System.Logger.Level.INFO, "refused {0}: {1}", actor, line);
-        events.appendQuietly("request.refused", actor, null, line);
+        if (!r.recorded()) {
+            events.appendQuietly("request.refused", actor, null, line);
+        }
         write(response, callback, r.kind().status, Map.of("error", r.kind().code, "detail", r.getMessage()));
     }
 

@@ -145,7 +145,7 @@ public final class FleetRoutes {
                     "remote:" + call.remote(),
                     null,
                     "hostname " + request.hostname() + ": " + refusal.getMessage());
-            throw refusal;
+            throw refusal.alreadyRecorded();
         }
     }
 
