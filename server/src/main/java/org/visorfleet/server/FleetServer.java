@@ -43,6 +43,7 @@ import org.visorfleet.server.fleet.Enroller;
 import org.visorfleet.server.fleet.EnrollmentTokens;
 import org.visorfleet.server.fleet.Groups;
 import org.visorfleet.server.http.HttpsConnector;
+import org.visorfleet.server.http.TlsWarmup;
 import org.visorfleet.server.init.DataDirectory;
 import org.visorfleet.server.init.FleetCaStore;
 import org.visorfleet.server.init.ServerSettings;
@@ -86,6 +87,7 @@ public final class FleetServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(FleetServer.class.getName());
     private static final Duration SERVER_DEAD_AFTER = Duration.ofSeconds(5);
+    private static final Duration WARMUP = Duration.ofMillis(1500);
 
     private final Database database;
     private final Server jetty;
@@ -197,6 +199,9 @@ public final class FleetServer implements AutoCloseable {
                             ConsoleUpgrade.PATH, new ConsoleUpgrade(websockets, apiTokens, stream)),
                     apiTokens,
                     events));
+            int handshakes =
+                    TlsWarmup.run(TlsStores.keyStore(key, chain), TlsStores.trustStore(ca.certificate()), ca, WARMUP);
+            LOG.log(System.Logger.Level.DEBUG, "TLS warm-up: {0} handshakes", handshakes);
             jetty.start();
             url[0] = "https://" + settings.urlHost() + ":" + connector.getLocalPort();
             peers[0] = new Peers(database, clock, serverId, url[0], SERVER_DEAD_AFTER);
