@@ -97,6 +97,10 @@ public final class Agent implements AutoCloseable {
         return name;
     }
 
+    public java.nio.file.Path dataDirectory() {
+        return data.root();
+    }
+
     public ServerLink link() {
         return link;
     }

@@ -27,6 +27,7 @@ import org.visorfleet.server.agents.AgentHub;
 import org.visorfleet.server.agents.AgentUpgrade;
 import org.visorfleet.server.api.ApiHandler;
 import org.visorfleet.server.api.ApiJson;
+import org.visorfleet.server.api.CaRoutes;
 import org.visorfleet.server.api.EventRoutes;
 import org.visorfleet.server.api.FleetRoutes;
 import org.visorfleet.server.api.Route;
@@ -192,6 +193,7 @@ public final class FleetServer implements AutoCloseable {
                             })
                     .routes());
             routes.addAll(new EventRoutes(events).routes());
+            routes.addAll(new CaRoutes(ca, clients).routes());
             jetty.setHandler(new ApiHandler(
                     routes,
                     Map.of(

@@ -275,4 +275,77 @@ class FleetServerTest {
         assertEquals(204, api.delete("/api/v1/clients/delta").status());
         assertEquals(404, api.get("/api/v1/clients/delta").status());
     }
+
+    /** Collects the text frames of a WebSocket. */
+    public static final class Frames implements org.eclipse.jetty.websocket.api.Session.Listener.AutoDemanding {
+        final java.util.concurrent.LinkedBlockingQueue<String> texts = new java.util.concurrent.LinkedBlockingQueue<>();
+
+        @Override
+        public void onWebSocketText(String text) {
+            texts.add(text);
+        }
+    }
+
+    @Test
+    void consolesFollowTheEventStream() throws Exception {
+        var tls = new org.eclipse.jetty.util.ssl.SslContextFactory.Client();
+        tls.setTrustStore(org.visorfleet.common.pki.TlsStores.trustStore(
+                org.visorfleet.common.pki.Pem.readCertificates(temp.resolve("server/ca.pem"))
+                        .getFirst()));
+        tls.setTrustStorePassword(new String(org.visorfleet.common.pki.TlsStores.PASSWORD));
+        var client = org.visorfleet.agent.link.FleetTls.webSocketClient(tls, Duration.ofSeconds(5));
+        try {
+            Frames frames = new Frames();
+            var upgrade = new org.eclipse.jetty.websocket.client.ClientUpgradeRequest();
+            upgrade.setHeader("Authorization", "Bearer " + api.token());
+            URI ws = URI.create(server.url().replace("https:", "wss:") + "/api/v1/events/stream");
+            client.connect(frames, ws, upgrade).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            Thread.sleep(600); // the stream starts at the log's current end
+            assertEquals(
+                    201,
+                    api.post("/api/v1/groups", Map.of("name", "streamed", "description", ""))
+                            .status());
+            String frame = null;
+            for (long end = System.nanoTime() + 10_000_000_000L; System.nanoTime() < end; ) {
+                String text = frames.texts.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (text != null && text.contains("group.created")) {
+                    frame = text;
+                    break;
+                }
+            }
+            assertNotNull(frame, "group.created pushed to the console");
+            JsonNode event = new com.fasterxml.jackson.databind.ObjectMapper().readTree(frame);
+            assertEquals("user:admin", event.get("actor").asText());
+            assertEquals("streamed", event.get("detail").asText());
+
+            var noToken = new org.eclipse.jetty.websocket.client.ClientUpgradeRequest();
+            var refused = assertThrows(
+                    java.util.concurrent.ExecutionException.class,
+                    () -> client.connect(new Frames(), ws, noToken).get(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(
+                    refused.getCause().getMessage().contains("401"),
+                    refused.getCause().getMessage());
+        } finally {
+            client.stop();
+        }
+    }
+
+    @Test
+    void revokedCertificatesAreOnThePublishedCrl() throws Exception {
+        enrollAndRun("crl-desk", LinkListener.NONE);
+        await("online", () -> status("crl-desk").equals("online"));
+        assertEquals(200, api.post("/api/v1/clients/crl-desk/revoke", "{}").status());
+        ApiClient.Reply crl = api.get("/api/v1/crl");
+        assertEquals(200, crl.status());
+        java.security.cert.X509CRL parsed =
+                (java.security.cert.X509CRL) java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCRL(new java.io.ByteArrayInputStream(crl.text().getBytes()));
+        var agentCert = org.visorfleet.common.pki.Pem.readCertificates(
+                        agents.getFirst().dataDirectory().resolve("agent.pem"))
+                .getFirst();
+        assertTrue(parsed.isRevoked(agentCert), "the revoked agent's certificate is listed");
+        parsed.verify(org.visorfleet.common.pki.Pem.readCertificates(temp.resolve("server/ca.pem"))
+                .getFirst()
+                .getPublicKey());
+    }
 }

@@ -152,8 +152,13 @@ public final class ApiHandler extends Handler.Abstract {
             callback.succeeded();
             return;
         }
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        if (body instanceof Reply.Raw raw) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, raw.contentType());
+            Content.Sink.write(response, true, raw.text(), callback);
+            return;
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         Content.Sink.write(response, true, ApiJson.write(body) + "\n", callback);
     }
 }

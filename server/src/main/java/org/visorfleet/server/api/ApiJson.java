@@ -42,10 +42,10 @@ public final class ApiJson {
             return value;
         } catch (JsonProcessingException e) {
             String reason = e.getOriginalMessage();
-            throw Refusal.invalid("malformed JSON: "
-                    + (reason == null
-                            ? "unreadable"
-                            : reason.lines().findFirst().orElse("")));
+            String line =
+                    reason == null ? "unreadable" : reason.lines().findFirst().orElse("");
+            int location = line.indexOf(" (start marker at");
+            throw Refusal.invalid("malformed JSON: " + (location > 0 ? line.substring(0, location) : line));
         }
     }
 

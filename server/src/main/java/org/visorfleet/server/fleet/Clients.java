@@ -269,6 +269,21 @@ public final class Clients {
         return out;
     }
 
+    /** Serial (hex) and revocation time of every revoked client certificate. */
+    public java.util.Map<String, Long> revokedCertificates() throws SQLException {
+        return database.query(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                            "SELECT cert_serial, revoked_at FROM clients WHERE revoked_at IS NOT NULL");
+                    ResultSet rs = ps.executeQuery()) {
+                java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+                return out;
+            }
+        });
+    }
+
     /** Names of clients revoked at or after {@code since} (epoch ms). */
     public List<String> revokedSince(long since) throws SQLException {
         return database.query(c -> {

@@ -52,9 +52,24 @@ public final class Enroller {
         } catch (PkiException e) {
             throw Refusal.invalid("bad CSR: " + e.getMessage());
         }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return enrollOnce(csr, hostname, request.token(), serverUrls);
+            } catch (SQLException e) {
+                // Two desktops with one host name enrolling at once both pick the same free name;
+                // the loser's insert violates the unique name, rolls back whole, and tries again.
+                if (!"23505".equals(e.getSQLState()) || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Enrollment.Response enrollOnce(Csr csr, String hostname, String secret, List<String> serverUrls)
+            throws SQLException {
         return database.transaction(c -> {
             String name = clients.uniqueName(c, Names.labelFromHostname(hostname));
-            EnrollmentTokens.Redeemable token = tokens.redeem(c, request.token(), name);
+            EnrollmentTokens.Redeemable token = tokens.redeem(c, secret, name);
             X509Certificate certificate = ca.issueClient(csr, name, CLIENT_CERTIFICATE_VALIDITY);
             clients.insert(c, name, token.groupId(), hostname, certificate);
             events.append(

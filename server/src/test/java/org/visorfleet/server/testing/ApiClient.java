@@ -110,7 +110,8 @@ public final class ApiClient implements AutoCloseable {
     private Reply send(HttpRequest.Builder builder) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
         String text = response.body();
-        JsonNode body = text == null || text.isBlank() ? null : JSON.readTree(text);
+        boolean json = response.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
+        JsonNode body = !json || text == null || text.isBlank() ? null : JSON.readTree(text);
         return new Reply(response.statusCode(), body, text);
     }
 
