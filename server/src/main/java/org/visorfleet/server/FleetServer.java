@@ -63,32 +63,42 @@ public final class FleetServer implements AutoCloseable {
      * @param timing overrides the settings' heartbeat timing when not null
      */
     public record Options(
-            java.nio.file.Path dataDir, String bindHost, Integer httpsPort, String jdbcUrl, AgentHub.Timing timing) {
+            java.nio.file.Path dataDir,
+            String bindHost,
+            Integer httpsPort,
+            String jdbcUrl,
+            AgentHub.Timing timing,
+            Duration tlsWarmup) {
 
         public static Options of(java.nio.file.Path dataDir) {
-            return new Options(dataDir, "0.0.0.0", null, null, null);
+            return new Options(dataDir, "0.0.0.0", null, null, null, DEFAULT_WARMUP);
         }
 
         public Options withPort(int port) {
-            return new Options(dataDir, bindHost, port, jdbcUrl, timing);
+            return new Options(dataDir, bindHost, port, jdbcUrl, timing, tlsWarmup);
         }
 
         public Options withJdbcUrl(String url) {
-            return new Options(dataDir, bindHost, httpsPort, url, timing);
+            return new Options(dataDir, bindHost, httpsPort, url, timing, tlsWarmup);
         }
 
         public Options withTiming(AgentHub.Timing t) {
-            return new Options(dataDir, bindHost, httpsPort, jdbcUrl, t);
+            return new Options(dataDir, bindHost, httpsPort, jdbcUrl, t, tlsWarmup);
         }
 
         public Options withBindHost(String host) {
-            return new Options(dataDir, host, httpsPort, jdbcUrl, timing);
+            return new Options(dataDir, host, httpsPort, jdbcUrl, timing, tlsWarmup);
+        }
+
+        /** How long to rehearse TLS handshakes before listening (zero: not at all). */
+        public Options withTlsWarmup(Duration warmup) {
+            return new Options(dataDir, bindHost, httpsPort, jdbcUrl, timing, warmup);
         }
     }
 
     private static final System.Logger LOG = System.getLogger(FleetServer.class.getName());
     private static final Duration SERVER_DEAD_AFTER = Duration.ofSeconds(5);
-    private static final Duration WARMUP = Duration.ofMillis(1500);
+    private static final Duration DEFAULT_WARMUP = Duration.ofMillis(1500);
 
     private final Database database;
     private final Server jetty;
@@ -201,8 +211,8 @@ public final class FleetServer implements AutoCloseable {
                             ConsoleUpgrade.PATH, new ConsoleUpgrade(websockets, apiTokens, stream)),
                     apiTokens,
                     events));
-            int handshakes =
-                    TlsWarmup.run(TlsStores.keyStore(key, chain), TlsStores.trustStore(ca.certificate()), ca, WARMUP);
+            int handshakes = TlsWarmup.run(
+                    TlsStores.keyStore(key, chain), TlsStores.trustStore(ca.certificate()), ca, options.tlsWarmup());
             LOG.log(System.Logger.Level.DEBUG, "TLS warm-up: {0} handshakes", handshakes);
             jetty.start();
             url[0] = "https://" + settings.urlHost() + ":" + connector.getLocalPort();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,8 @@ class ApiFuzzTest {
         try (FleetServer server = FleetServer.start(FleetServer.Options.of(temp.resolve("server"))
                         .withBindHost("127.0.0.1")
                         .withPort(0)
-                        .withTiming(FleetServerTest.FAST));
+                        .withTiming(FleetServerTest.FAST)
+                        .withTlsWarmup(Duration.ZERO));
                 ApiClient api = new ApiClient(URI.create(server.url()), temp.resolve("server/ca.pem"))
                         .login("admin", "fuzz-admin-pw")) {
             int requests = 0;

@@ -50,7 +50,8 @@ class FleetServerTest {
         server = FleetServer.start(FleetServer.Options.of(temp.resolve("server"))
                 .withBindHost("127.0.0.1")
                 .withPort(0)
-                .withTiming(FAST));
+                .withTiming(FAST)
+                .withTlsWarmup(Duration.ZERO));
         api = new ApiClient(URI.create(server.url()), temp.resolve("server/ca.pem")).login("admin", PASSWORD);
     }
 
