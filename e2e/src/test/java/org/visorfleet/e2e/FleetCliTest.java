@@ -50,7 +50,7 @@ import org.visorfleet.server.testing.ApiClient;
 class FleetCliTest {
     private static final String PASSWORD = "correct horse battery";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** Generous: a 3 s detector plus JVM start-up of a reconnecting agent on a loaded CI machine. */
     private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(20);
 
@@ -258,7 +258,7 @@ class FleetCliTest {
             }
             long enrolling = System.nanoTime();
             CountDownLatch tenEnrolled = new CountDownLatch(10);
-            ExecutorService pool = Executors.newFixedThreadPool(8);
+            ExecutorService pool = Executors.newFixedThreadPool(count);
             try {
                 for (int i = 0; i < count; i++) {
                     int n = i;
