@@ -130,6 +130,26 @@ final class CliProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The child's PID, for signals this class does not send itself. */
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Sends {@code signal} (e.g. {@code STOP}, {@code CONT}) to this child only, by PID, with the
+     * real {@code kill} command.
+     */
+    void signal(String signal) throws IOException, InterruptedException {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("visorfleet already ended\n" + this);
+        }
+        Commands.run(Duration.ofSeconds(5), "kill", "-" + signal, Long.toString(process.pid()));
+    }
+
     /** SIGKILL, as a crash or the OOM killer would: no shutdown hook runs. Returns the exit status. */
     int kill() throws InterruptedException {
         process.destroyForcibly();

@@ -60,14 +60,27 @@ public final class Main {
         }
     }
 
-    /** NoSuchFileException and friends carry only the path as their message. */
+    /**
+     * NoSuchFileException and friends carry only the path as their message; some network exceptions
+     * (HttpClient's ConnectException for a refused connection) carry none, so the first cause with a
+     * message is shown instead of "null".
+     */
     private static String describe(IOException e) {
         return switch (e) {
             case NoSuchFileException f -> "no such file: " + f.getFile();
             case AccessDeniedException f -> "permission denied: " + f.getFile();
             case FileSystemException f
             when f.getReason() == null -> f.getClass().getSimpleName() + ": " + f.getFile();
-            default -> e.getMessage();
+            default -> e.getMessage() != null ? e.getMessage() : firstMessage(e);
         };
+    }
+
+    private static String firstMessage(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                return e.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 }

@@ -67,6 +67,10 @@ public final class AgentEnroller {
                     .POST(HttpRequest.BodyPublishers.ofString(body))
                     .build();
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            // HttpClient's ConnectException for a refused connection has no message (nor has its cause).
+            throw new IOException(
+                    "cannot connect to " + server + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         }
         if (response.statusCode() != 201) {
             throw new IOException(
