@@ -142,9 +142,8 @@ class FailoverTest {
                         tickers.add(Thread.ofVirtual().start(() -> {
                             for (int n = 0; ticking.get(); n++) {
                                 try {
-                                    seqs.add(agent.link()
-                                            .report("agent.tick", "tick " + n)
-                                            .seq());
+                                    agent.link().report("agent.tick", "tick " + n);
+                                    seqs.add((long) n); // durable in the outbox once report returns
                                     Thread.sleep(20);
                                 } catch (Exception e) {
                                     return;
@@ -160,7 +159,10 @@ class FailoverTest {
                     } else {
                         a.kill();
                     }
-                    await("all agents online on B", () -> onlineOnB.size() == AGENTS);
+                    await(
+                            "all agents online on B",
+                            () -> onlineOnB.size() == AGENTS,
+                            () -> "lost " + lost + ", where " + where);
                     List<Long> millis = onlineOnB.values().stream()
                             .map(t -> Duration.ofNanos(t - killedAt).toMillis())
                             .sorted()
@@ -285,10 +287,14 @@ class FailoverTest {
     }
 
     static void await(String what, Check check) throws Exception {
+        await(what, check, () -> "");
+    }
+
+    static void await(String what, Check check, java.util.function.Supplier<String> state) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!check.ok()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
+                throw new AssertionError("timed out waiting for " + what + " " + state.get());
             }
             Thread.sleep(10);
         }

@@ -18,6 +18,9 @@ import org.flywaydb.core.Flyway;
  */
 public final class Database implements AutoCloseable {
 
+    static final int IDLE_IN_TRANSACTION_MILLIS = 2_000;
+    static final int LOCK_TIMEOUT_MILLIS = 4_000;
+
     private final HikariDataSource pool;
     private final boolean postgres;
 
@@ -44,6 +47,14 @@ public final class Database implements AutoCloseable {
         config.setPoolName("fleet-db");
         config.setConnectionTimeout(10_000);
         config.setInitializationFailTimeout(10_000);
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            // A server that hangs (SIGSTOP, a VM freeze, a partition) in the middle of a transaction
+            // keeps its row locks; the servers that take over its agents would wait on them forever.
+            // PostgreSQL ends such a session after IDLE_IN_TRANSACTION and so releases its locks;
+            // LOCK_TIMEOUT lets a waiter outlast that, then give up with an error instead of hanging.
+            config.setConnectionInitSql("SET idle_in_transaction_session_timeout = '" + IDLE_IN_TRANSACTION_MILLIS
+                    + "ms'; SET lock_timeout = '" + LOCK_TIMEOUT_MILLIS + "ms'");
+        }
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
