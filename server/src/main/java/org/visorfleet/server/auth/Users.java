@@ -41,6 +41,9 @@ public final class Users {
     public User create(Connection c, String name, Role role, String password) throws SQLException {
         Names.requireUser(name);
         requirePassword(password);
+        // Hash before the first statement: on PostgreSQL an open transaction must not sit idle
+        // (see Database) while the KDF runs.
+        String hash = PasswordHasher.hash(password);
         if (find(c, name).isPresent()) {
             throw Refusal.conflict("user " + name + " already exists");
         }
@@ -49,7 +52,7 @@ public final class Users {
                 "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)", new String[] {"id"})) {
             ps.setString(1, name);
             ps.setString(2, role.wireName());
-            ps.setString(3, PasswordHasher.hash(password));
+            ps.setString(3, hash);
             ps.setLong(4, now);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
@@ -105,6 +108,10 @@ public final class Users {
 
     /** Changes role and/or password (null = unchanged). The last admin cannot be demoted. */
     public User update(Connection c, String name, Role role, String password) throws SQLException {
+        if (password != null) {
+            requirePassword(password);
+        }
+        String hash = password == null ? null : PasswordHasher.hash(password);
         User user = find(c, name).orElseThrow(() -> Refusal.notFound("no user " + name));
         if (role != null && role != user.role()) {
             if (user.role() == Role.ADMIN && countAdmins(c) == 1) {
@@ -112,9 +119,8 @@ public final class Users {
             }
             execute(c, "UPDATE users SET role = ? WHERE id = ?", role.wireName(), user.id());
         }
-        if (password != null) {
-            requirePassword(password);
-            execute(c, "UPDATE users SET password_hash = ? WHERE id = ?", PasswordHasher.hash(password), user.id());
+        if (hash != null) {
+            execute(c, "UPDATE users SET password_hash = ? WHERE id = ?", hash, user.id());
             execute(c, "DELETE FROM api_tokens WHERE user_id = ?", user.id());
         }
         return find(c, name).orElseThrow();
