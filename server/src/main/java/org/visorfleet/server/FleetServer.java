@@ -28,6 +28,7 @@ import org.visorfleet.server.agents.AgentUpgrade;
 import org.visorfleet.server.api.ApiHandler;
 import org.visorfleet.server.api.ApiJson;
 import org.visorfleet.server.api.CaRoutes;
+import org.visorfleet.server.api.CommandRoutes;
 import org.visorfleet.server.api.EventRoutes;
 import org.visorfleet.server.api.FleetRoutes;
 import org.visorfleet.server.api.Route;
@@ -40,6 +41,7 @@ import org.visorfleet.server.events.ConsoleUpgrade;
 import org.visorfleet.server.events.EventLog;
 import org.visorfleet.server.events.EventStream;
 import org.visorfleet.server.fleet.Clients;
+import org.visorfleet.server.fleet.Commands;
 import org.visorfleet.server.fleet.Enroller;
 import org.visorfleet.server.fleet.EnrollmentTokens;
 import org.visorfleet.server.fleet.Groups;
@@ -174,7 +176,8 @@ public final class FleetServer implements AutoCloseable {
                     new EnrollmentTokens(database, clock, EnrollmentToken.pinOf(Fingerprints.sha256(ca.certificate())));
             Users users = new Users(database, clock);
             ApiTokens apiTokens = new ApiTokens(database, clock, Duration.ofHours(settings.tokenLifetimeHours()));
-            AgentHub hub = new AgentHub(database, clients, events, ApiJson.MAPPER, clock, serverId, timing);
+            Commands commands = new Commands(database, clock, ApiJson.MAPPER);
+            AgentHub hub = new AgentHub(database, clients, commands, events, ApiJson.MAPPER, clock, serverId, timing);
             EventStream stream = new EventStream(events);
 
             ServerWebSocketContainer websockets = ServerWebSocketContainer.ensure(jetty);
@@ -204,6 +207,7 @@ public final class FleetServer implements AutoCloseable {
                     .routes());
             routes.addAll(new EventRoutes(events).routes());
             routes.addAll(new CaRoutes(ca, clients).routes());
+            routes.addAll(new CommandRoutes(database, clients, commands, events).routes());
             jetty.setHandler(new ApiHandler(
                     routes,
                     Map.of(
@@ -240,6 +244,7 @@ public final class FleetServer implements AutoCloseable {
             long now = clock.millis();
             stream.poll(now);
             hub.detectFailures();
+            hub.deliverCommands();
             if (now - lastStamp >= 1000) {
                 lastStamp = now;
                 peers.stamp();

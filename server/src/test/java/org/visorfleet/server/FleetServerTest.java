@@ -349,4 +349,60 @@ class FleetServerTest {
                 .getFirst()
                 .getPublicKey());
     }
+
+    @Test
+    void commandsReachTheAgentOverItsSocketEvenIfQueuedWhileOffline() throws Exception {
+        Path dir = temp.resolve("agent-cmd");
+        AgentEnroller.enroll(URI.create(server.url()), api.enrollmentToken(null), dir, "cmd-desk");
+        ApiClient.Reply queued = api.post("/api/v1/clients/cmd-desk/commands", Map.of("action", "ping"));
+        assertEquals(202, queued.status(), queued.text());
+        assertEquals("pending", queued.body().get("status").asText());
+        long id = queued.body().get("id").asLong();
+        assertEquals(
+                400,
+                api.post("/api/v1/clients/cmd-desk/commands", Map.of("action", "format-disk"))
+                        .status());
+        assertEquals(
+                404,
+                api.post("/api/v1/clients/nobody/commands", Map.of("action", "ping"))
+                        .status());
+
+        Agent agent = Agent.open(new AgentData(dir), List.of(), ServerLink.Timing.defaults(), LinkListener.NONE);
+        agents.add(agent);
+        threads.add(Thread.ofVirtual().start(() -> {
+            try {
+                agent.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        await("queued command answered", () -> commandStatus("cmd-desk", id).equals("done"));
+        JsonNode done = api.get("/api/v1/clients/cmd-desk/commands/" + id).body();
+        assertEquals("pong", done.get("output").asText());
+        assertNotNull(done.get("finishedAt"));
+
+        long second = api.post("/api/v1/clients/cmd-desk/commands", Map.of("action", "ping"))
+                .body()
+                .get("id")
+                .asLong();
+        long sentAt = System.nanoTime();
+        await("live command answered", () -> commandStatus("cmd-desk", second).equals("done"));
+        System.out.println("command round trip through the API: "
+                + Duration.ofNanos(System.nanoTime() - sentAt).toMillis() + " ms");
+        assertTrue(hasEvent("command.result", "cmd-desk"));
+        assertEquals(
+                2,
+                api.get("/api/v1/clients/cmd-desk/commands").body().get("items").size());
+    }
+
+    String commandStatus(String client, long id) {
+        try {
+            return api.get("/api/v1/clients/" + client + "/commands/" + id)
+                    .body()
+                    .get("status")
+                    .asText();
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
 }

@@ -18,6 +18,7 @@ import org.visorfleet.server.db.Database;
 import org.visorfleet.server.events.EventLog;
 import org.visorfleet.server.fleet.ClientStatus;
 import org.visorfleet.server.fleet.Clients;
+import org.visorfleet.server.fleet.Commands;
 import org.visorfleet.server.fleet.LiveConnections;
 
 /**
@@ -51,6 +52,7 @@ public final class AgentHub implements LiveConnections {
 
     private final Database database;
     private final Clients clients;
+    private final Commands commands;
     private final EventLog events;
     private final ObjectMapper json;
     private final Clock clock;
@@ -63,6 +65,7 @@ public final class AgentHub implements LiveConnections {
     public AgentHub(
             Database database,
             Clients clients,
+            Commands commands,
             EventLog events,
             ObjectMapper json,
             Clock clock,
@@ -70,6 +73,7 @@ public final class AgentHub implements LiveConnections {
             Timing timing) {
         this.database = database;
         this.clients = clients;
+        this.commands = commands;
         this.events = events;
         this.json = json;
         this.clock = clock;
@@ -179,6 +183,28 @@ public final class AgentHub implements LiveConnections {
     }
 
     void commandResult(AgentConnection connection, AgentMessage.CommandResult result) {
+        long id;
+        try {
+            id = Long.parseLong(result.commandId());
+            if (!commands.finish(id, connection.client.id(), result.ok(), result.output())) {
+                LOG.log(System.Logger.Level.INFO, "{0}: result for unknown command {1}", connection.client.name(), id);
+                return;
+            }
+        } catch (NumberFormatException e) {
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "{0}: result for unknown command {1}",
+                    connection.client.name(),
+                    result.commandId());
+            return;
+        } catch (SQLException e) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "{0}: command result not stored: {1}",
+                    connection.client.name(),
+                    e.getMessage());
+            return;
+        }
         events.appendQuietly(
                 "command.result",
                 "client:" + connection.client.name(),
@@ -253,6 +279,23 @@ public final class AgentHub implements LiveConnections {
             clients.flushSeen(batch);
         } catch (SQLException e) {
             LOG.log(System.Logger.Level.WARNING, "heartbeat flush failed: {0}", e.getMessage());
+        }
+    }
+
+    /** Sends the commands waiting for clients connected here; called a few times a second. */
+    public void deliverCommands() {
+        try {
+            for (Commands.Outgoing command : commands.claim(serverId)) {
+                AgentConnection connection = live.get(command.clientId());
+                if (connection == null || !connection.welcomed()) {
+                    commands.unclaim(command.id());
+                    continue;
+                }
+                connection.send(
+                        new ServerMessage.Command(Long.toString(command.id()), command.action(), command.args()));
+            }
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "command delivery failed: {0}", e.getMessage());
         }
     }
 
