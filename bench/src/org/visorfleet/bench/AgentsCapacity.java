@@ -40,7 +40,7 @@ import org.visorfleet.common.wire.Inventory;
  *
  * <pre>
  * enroll URL CA_PEM ADMIN_PASSWORD COUNT IDENTITIES_FILE
- * ramp   PORT CA_PEM IDENTITIES_FILE SERVER_PID STEPS(comma-separated) HOLD_SECONDS CONNECTS_PER_SECOND IN_FLIGHT
+ * ramp   PORT CA_PEM IDENTITIES_FILE SERVER_PID STEPS(comma-separated) HOLD_SECONDS CONNECTS_PER_SECOND IN_FLIGHT [1 = past the bar]
  * </pre>
  */
 public final class AgentsCapacity {
@@ -92,6 +92,7 @@ public final class AgentsCapacity {
         int holdSeconds = Integer.parseInt(args[6]);
         int connectsPerSecond = Integer.parseInt(args[7]);
         int inFlight = Integer.parseInt(args[8]);
+        boolean pastBar = args.length > 9 && args[9].equals("1");
         int max = steps.getLast();
 
         countLinkFailures();
@@ -113,6 +114,7 @@ public final class AgentsCapacity {
                 mib(heap0));
         List<String> rows = new ArrayList<>();
         int held = 0;
+        List<Integer> missed = new ArrayList<>();
         for (int target : steps) {
             long rampStart = System.nanoTime();
             int before = links.size();
@@ -167,11 +169,14 @@ public final class AgentsCapacity {
                     (target - before) / rampSeconds);
             rows.add(row);
             System.out.println(row + " fds=" + fds);
-            boolean within = rtt.p99Millis() <= P99_BAR_MILLIS && up >= target * 0.995 && rtt.count() > 0;
+            boolean connected = up >= target * 0.995 && rtt.count() > 0;
+            boolean within = connected && rtt.p99Millis() <= P99_BAR_MILLIS;
             if (within) {
-                held = up;
+                held = Math.max(held, up);
+            } else {
+                missed.add(target);
             }
-            if (!within) {
+            if (!connected || (!within && !pastBar)) {
                 System.out.println("stopping: the step missed the bar (p99 <= " + P99_BAR_MILLIS
                         + " ms with >= 99.5% of agents online)");
                 break;
@@ -185,10 +190,11 @@ public final class AgentsCapacity {
         rows.forEach(System.out::println);
         System.out.printf(
                 Locale.ROOT,
-                "%nheld %,d agents with p99 <= %.0f ms: %.2f x the MeshCentral anchor (14,000 on 2 vCPU)%n",
-                held,
+                "%nlargest step held with p99 <= %.0f ms: %,d agents, %.2f x the MeshCentral anchor (14,000 on 2 vCPU)%s%n",
                 P99_BAR_MILLIS,
-                held / MESHCENTRAL_ANCHOR);
+                held,
+                held / MESHCENTRAL_ANCHOR,
+                missed.isEmpty() ? "" : "; steps that missed the bar: " + missed);
         if (!reasons.isEmpty()) {
             System.out.println("link failures by reason: " + new TreeMap<>(reasons));
         }
