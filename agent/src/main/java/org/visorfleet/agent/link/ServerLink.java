@@ -174,6 +174,7 @@ public final class ServerLink {
         long seq = 0;
         long nextHeartbeat = System.nanoTime() + heartbeatNanos;
         long awaitingPongSince = 0; // 0 = no heartbeat outstanding
+        long lastHeartbeatSent = 0;
         long lastSent = acknowledge(welcome.ackedEventSeq());
         while (running) {
             lastSent = sendPending(socket, lastSent);
@@ -183,7 +184,9 @@ public final class ServerLink {
                 return "no pong for " + TimeUnit.NANOSECONDS.toMillis(now - awaitingPongSince) + " ms";
             }
             if (now >= nextHeartbeat) {
-                socket.send(new AgentMessage.Heartbeat(++seq, inventory.get()));
+                AgentMessage.Heartbeat heartbeat = new AgentMessage.Heartbeat(++seq, inventory.get());
+                lastHeartbeatSent = System.nanoTime();
+                socket.send(heartbeat);
                 if (awaitingPongSince == 0) {
                     awaitingPongSince = now;
                 }
@@ -199,6 +202,7 @@ public final class ServerLink {
                 case ServerMessage.Pong pong -> {
                     if (pong.seq() == seq) {
                         awaitingPongSince = 0;
+                        listener.heartbeatAnswered(seq, System.nanoTime() - lastHeartbeatSent);
                     }
                 }
                 case ServerMessage.EventAck ack -> acknowledge(ack.seq());
