@@ -24,6 +24,7 @@ import org.visorfleet.common.pki.TlsStores;
 import org.visorfleet.common.wire.EnrollmentToken;
 import org.visorfleet.common.wire.WireJson;
 import org.visorfleet.server.agents.AgentHub;
+import org.visorfleet.server.agents.AgentPathWarmup;
 import org.visorfleet.server.agents.AgentUpgrade;
 import org.visorfleet.server.api.ApiHandler;
 import org.visorfleet.server.api.ApiJson;
@@ -46,7 +47,6 @@ import org.visorfleet.server.fleet.Enroller;
 import org.visorfleet.server.fleet.EnrollmentTokens;
 import org.visorfleet.server.fleet.Groups;
 import org.visorfleet.server.http.HttpsConnector;
-import org.visorfleet.server.http.TlsWarmup;
 import org.visorfleet.server.init.DataDirectory;
 import org.visorfleet.server.init.FleetCaStore;
 import org.visorfleet.server.init.ServerSettings;
@@ -70,31 +70,31 @@ public final class FleetServer implements AutoCloseable {
             Integer httpsPort,
             String jdbcUrl,
             AgentHub.Timing timing,
-            Duration tlsWarmup) {
+            Duration warmup) {
 
         public static Options of(java.nio.file.Path dataDir) {
             return new Options(dataDir, "0.0.0.0", null, null, null, DEFAULT_WARMUP);
         }
 
         public Options withPort(int port) {
-            return new Options(dataDir, bindHost, port, jdbcUrl, timing, tlsWarmup);
+            return new Options(dataDir, bindHost, port, jdbcUrl, timing, warmup);
         }
 
         public Options withJdbcUrl(String url) {
-            return new Options(dataDir, bindHost, httpsPort, url, timing, tlsWarmup);
+            return new Options(dataDir, bindHost, httpsPort, url, timing, warmup);
         }
 
         public Options withTiming(AgentHub.Timing t) {
-            return new Options(dataDir, bindHost, httpsPort, jdbcUrl, t, tlsWarmup);
+            return new Options(dataDir, bindHost, httpsPort, jdbcUrl, t, warmup);
         }
 
         public Options withBindHost(String host) {
-            return new Options(dataDir, host, httpsPort, jdbcUrl, timing, tlsWarmup);
+            return new Options(dataDir, host, httpsPort, jdbcUrl, timing, warmup);
         }
 
-        /** How long to rehearse TLS handshakes before listening (zero: not at all). */
-        public Options withTlsWarmup(Duration warmup) {
-            return new Options(dataDir, bindHost, httpsPort, jdbcUrl, timing, warmup);
+        /** How long to rehearse the agent path after starting (zero: not at all). */
+        public Options withWarmup(Duration rehearsal) {
+            return new Options(dataDir, bindHost, httpsPort, jdbcUrl, timing, rehearsal);
         }
     }
 
@@ -184,6 +184,8 @@ public final class FleetServer implements AutoCloseable {
             websockets.setMaxTextMessageSize(WireJson.MAX_MESSAGE_BYTES);
             websockets.setIdleTimeout(Duration.ofMinutes(5));
 
+            AgentPathWarmup warmup = new AgentPathWarmup(websockets, ca, serverId);
+
             // The URL is known once the connector is bound; Peers learns it after start.
             String[] url = new String[1];
             Peers[] peers = new Peers[1];
@@ -212,13 +214,22 @@ public final class FleetServer implements AutoCloseable {
                     routes,
                     Map.of(
                             AgentUpgrade.PATH, new AgentUpgrade(websockets, hub),
-                            ConsoleUpgrade.PATH, new ConsoleUpgrade(websockets, apiTokens, stream)),
+                            ConsoleUpgrade.PATH, new ConsoleUpgrade(websockets, apiTokens, stream),
+                            AgentPathWarmup.PATH, warmup),
                     apiTokens,
                     events));
-            int handshakes = TlsWarmup.run(
-                    TlsStores.keyStore(key, chain), TlsStores.trustStore(ca.certificate()), ca, options.tlsWarmup());
-            LOG.log(System.Logger.Level.DEBUG, "TLS warm-up: {0} handshakes", handshakes);
             jetty.start();
+            if (!options.warmup().isZero()) {
+                String self = options.bindHost().equals("0.0.0.0")
+                        ? "127.0.0.1"
+                        : options.bindHost().equals("::") ? "::1" : options.bindHost();
+                warmup.run(
+                        settings.urlHost(),
+                        new java.net.InetSocketAddress(self, connector.getLocalPort()),
+                        options.warmup(),
+                        database,
+                        clients);
+            }
             url[0] = "https://" + settings.urlHost() + ":" + connector.getLocalPort();
             peers[0] = new Peers(database, clock, serverId, url[0], SERVER_DEAD_AFTER);
             peers[0].stamp();

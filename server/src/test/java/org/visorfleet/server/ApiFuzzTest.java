@@ -41,7 +41,7 @@ class ApiFuzzTest {
                         .withBindHost("127.0.0.1")
                         .withPort(0)
                         .withTiming(FleetServerTest.FAST)
-                        .withTlsWarmup(Duration.ZERO));
+                        .withWarmup(Duration.ZERO));
                 ApiClient api = new ApiClient(URI.create(server.url()), temp.resolve("server/ca.pem"))
                         .login("admin", "fuzz-admin-pw")) {
             int requests = 0;

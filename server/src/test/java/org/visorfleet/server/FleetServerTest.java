@@ -51,7 +51,7 @@ class FleetServerTest {
                 .withBindHost("127.0.0.1")
                 .withPort(0)
                 .withTiming(FAST)
-                .withTlsWarmup(Duration.ZERO));
+                .withWarmup(Duration.ZERO));
         api = new ApiClient(URI.create(server.url()), temp.resolve("server/ca.pem")).login("admin", PASSWORD);
     }
 

@@ -1,6 +1,10 @@
 package org.visorfleet.server.agents;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -28,6 +32,9 @@ public final class AgentConnection implements Session.Listener.AutoDemanding {
     volatile long lastSeen;
     volatile Inventory inventory;
     volatile boolean inventoryDirty;
+    private static final int MAX_BATCH = 500;
+    private final ConcurrentLinkedQueue<AgentMessage.Event> pendingEvents = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
 
     AgentConnection(AgentHub hub, Clients.Identity client, String remote, long now) {
         this.hub = hub;
@@ -76,9 +83,38 @@ public final class AgentConnection implements Session.Listener.AutoDemanding {
                 }
                 send(new ServerMessage.Pong(heartbeat.seq()));
             }
-            case AgentMessage.Event event -> hub.event(this, event).ifPresent(this::send);
+            case AgentMessage.Event event -> {
+                if (hub.acceptable(this, event)) {
+                    queueEvent(event);
+                }
+            }
             case AgentMessage.CommandResult result -> hub.commandResult(this, result);
         }
+    }
+
+    /**
+     * Events are stored by one drainer per connection, off the socket's thread: whatever arrives
+     * while a transaction commits goes into the next one. An agent flushing its outbox after a
+     * failover (or a chatty one) costs one commit per batch, not one per event.
+     */
+    private void queueEvent(AgentMessage.Event event) {
+        pendingEvents.add(event);
+        if (draining.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("events-" + client.name()).start(this::drainEvents);
+        }
+    }
+
+    private void drainEvents() {
+        do {
+            List<AgentMessage.Event> batch = new ArrayList<>();
+            for (AgentMessage.Event e; batch.size() < MAX_BATCH && (e = pendingEvents.poll()) != null; ) {
+                batch.add(e);
+            }
+            if (!batch.isEmpty()) {
+                hub.events(this, batch).ifPresent(this::send);
+            }
+            draining.set(false);
+        } while (!pendingEvents.isEmpty() && draining.compareAndSet(false, true));
     }
 
     @Override

@@ -158,27 +158,33 @@ public final class AgentHub implements LiveConnections {
         }
     }
 
-    Optional<ServerMessage.EventAck> event(AgentConnection connection, AgentMessage.Event event) {
+    /** Checks one event as it arrives; a malformed one ends the connection. */
+    boolean acceptable(AgentConnection connection, AgentMessage.Event event) {
         if (event.seq() < 1
                 || event.name() == null
                 || !EVENT_NAME.matcher(event.name()).matches()) {
             LOG.log(System.Logger.Level.INFO, "{0}: event refused: {1}", connection.client.name(), event);
             connection.close(StatusCode.POLICY_VIOLATION, "event needs seq >= 1 and a name agent.[a-z0-9.-]+");
-            return Optional.empty();
+            return false;
         }
-        if (event.detail() == null) {
-            event = new AgentMessage.Event(event.seq(), event.timeMillis(), event.name(), "");
-        }
+        return true;
+    }
+
+    /** Stores a batch of events in one transaction; the acknowledgement, or empty if not stored. */
+    Optional<ServerMessage.EventAck> events(AgentConnection connection, List<AgentMessage.Event> batch) {
+        List<AgentMessage.Event> clean = batch.stream()
+                .map(e -> e.detail() != null ? e : new AgentMessage.Event(e.seq(), e.timeMillis(), e.name(), ""))
+                .toList();
         try {
-            long acked = events.appendAgentEvents(connection.client.id(), connection.client.name(), List.of(event));
+            long acked = events.appendAgentEvents(connection.client.id(), connection.client.name(), clean);
             return Optional.of(new ServerMessage.EventAck(acked));
         } catch (SQLException e) {
             LOG.log(
                     System.Logger.Level.WARNING,
-                    "{0}: event not stored: {1}",
+                    "{0}: events not stored: {1}",
                     connection.client.name(),
                     e.getMessage());
-            return Optional.empty(); // not acknowledged: the agent sends it again
+            return Optional.empty(); // not acknowledged: the agent sends them again after reconnecting
         }
     }
 
