@@ -29,6 +29,7 @@ public final class AgentConnection implements Session.Listener.AutoDemanding {
     private final AgentHub hub;
     private volatile Session session;
     private volatile boolean welcomed;
+    private volatile boolean helloSeen;
     volatile long lastSeen;
     volatile Inventory inventory;
     volatile boolean inventoryDirty;
@@ -68,13 +69,18 @@ public final class AgentConnection implements Session.Listener.AutoDemanding {
         switch (message) {
             case AgentMessage.Hello hello -> {
                 inventory = hello.inventory();
+                if (helloSeen) {
+                    close(StatusCode.POLICY_VIOLATION, "hello twice");
+                    return;
+                }
+                helloSeen = true;
                 hub.hello(this, hello)
-                        .ifPresentOrElse(
-                                welcome -> {
+                        .thenAccept(welcome -> welcome.ifPresentOrElse(
+                                w -> {
                                     welcomed = true;
-                                    send(welcome);
+                                    send(w);
                                 },
-                                () -> close(StatusCode.POLICY_VIOLATION, "client revoked or deleted"));
+                                () -> close(StatusCode.POLICY_VIOLATION, "client revoked or deleted")));
             }
             case AgentMessage.Heartbeat heartbeat -> {
                 if (heartbeat.inventory() != null) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.visorfleet.common.wire.AgentMessage;
@@ -59,6 +60,7 @@ public final class AgentHub implements LiveConnections {
     private final String serverId;
     private final Timing timing;
     private final ConcurrentHashMap<Long, AgentConnection> live = new ConcurrentHashMap<>();
+    private final HelloCommitter helloCommitter;
     private volatile boolean stopping;
     private long lastFlush;
 
@@ -79,6 +81,7 @@ public final class AgentHub implements LiveConnections {
         this.clock = clock;
         this.serverId = serverId;
         this.timing = timing;
+        this.helloCommitter = new HelloCommitter(database);
     }
 
     long now() {
@@ -111,51 +114,56 @@ public final class AgentHub implements LiveConnections {
         return new AgentConnection(this, identity.get(), remote, now());
     }
 
-    Optional<ServerMessage.Welcome> hello(AgentConnection connection, AgentMessage.Hello hello) {
+    /**
+     * Records the client online (in a group commit with other hellos) and completes with the welcome
+     * to send, or empty when the client may not come online (revoked, deleted, database down: the
+     * connection is then closed).
+     */
+    CompletableFuture<Optional<ServerMessage.Welcome>> hello(AgentConnection connection, AgentMessage.Hello hello) {
         Clients.Identity client = connection.client;
+        String inventory;
         try {
-            String inventory = hello.inventory() == null ? null : json.writeValueAsString(hello.inventory());
-            record Result(ClientStatus previous, long acked) {}
-            Optional<Result> result = database.transaction(c -> {
-                Optional<ClientStatus> previous =
-                        clients.markOnline(c, client.id(), serverId, connection.connectionId, inventory);
-                if (previous.isEmpty()) {
-                    return Optional.<Result>empty();
-                }
-                events.append(
-                        c,
-                        previous.get() == ClientStatus.ONLINE ? "client.reconnected" : "client.online",
-                        "client:" + client.name(),
-                        client.name(),
-                        "agent " + hello.agentVersion() + " from " + connection.remote + " on server " + serverId
-                                + " (was " + previous.get().wireName() + ")");
-                long acked;
-                try (var ps = c.prepareStatement("SELECT agent_event_seq FROM clients WHERE id = ?")) {
-                    ps.setLong(1, client.id());
-                    try (var rs = ps.executeQuery()) {
-                        rs.next();
-                        acked = rs.getLong(1);
-                    }
-                }
-                return Optional.of(new Result(previous.get(), acked));
-            });
-            if (result.isEmpty()) {
-                return Optional.empty();
-            }
-            AgentConnection replaced = live.put(client.id(), connection);
-            if (replaced != null && replaced != connection) {
-                replaced.close(StatusCode.POLICY_VIOLATION, "replaced by a newer connection");
-            }
-            return Optional.of(new ServerMessage.Welcome(
-                    client.name(),
-                    serverId,
-                    timing.heartbeat().toMillis(),
-                    result.get().acked()));
-        } catch (SQLException | JsonProcessingException e) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: hello not stored: {1}", client.name(), e.getMessage());
-            connection.close(StatusCode.TRY_AGAIN_LATER, "server database unavailable");
-            return Optional.empty();
+            inventory = hello.inventory() == null ? null : json.writeValueAsString(hello.inventory());
+        } catch (JsonProcessingException e) {
+            inventory = null; // a record of strings and numbers always encodes
         }
+        String inventoryJson = inventory;
+        return helloCommitter
+                .submit(client.id(), c -> {
+                    Optional<ClientStatus> previous =
+                            clients.markOnline(c, client.id(), serverId, connection.connectionId, inventoryJson);
+                    if (previous.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    events.append(
+                            c,
+                            previous.get() == ClientStatus.ONLINE ? "client.reconnected" : "client.online",
+                            "client:" + client.name(),
+                            client.name(),
+                            "agent " + hello.agentVersion() + " from " + connection.remote + " on server " + serverId
+                                    + " (was " + previous.get().wireName() + ")");
+                    return Optional.of(clients.ackedEventSeq(c, client.id()));
+                })
+                .handle((acked, failure) -> {
+                    if (failure != null) {
+                        LOG.log(
+                                System.Logger.Level.WARNING,
+                                "{0}: hello not stored: {1}",
+                                client.name(),
+                                failure.toString());
+                        connection.close(StatusCode.TRY_AGAIN_LATER, "server database unavailable");
+                        return Optional.empty();
+                    }
+                    if (acked.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    AgentConnection replaced = live.put(client.id(), connection);
+                    if (replaced != null && replaced != connection) {
+                        replaced.close(StatusCode.POLICY_VIOLATION, "replaced by a newer connection");
+                    }
+                    return Optional.of(new ServerMessage.Welcome(
+                            client.name(), serverId, timing.heartbeat().toMillis(), acked.get()));
+                });
     }
 
     /** Checks one event as it arrives; a malformed one ends the connection. */

@@ -228,15 +228,27 @@ public final class Clients {
                 == 1;
     }
 
+    /** The highest agent event sequence number stored for a client. */
+    public long ackedEventSeq(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT agent_event_seq FROM clients WHERE id = ?", List.of(id));
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
     /** Writes last-seen times and inventories behind, in one batch; rows of replaced connections are skipped. */
     public void flushSeen(List<Seen> seen) throws SQLException {
         if (seen.isEmpty()) {
             return;
         }
+        // Rows in id order, like the hello batches: concurrent batches never deadlock.
+        List<Seen> ordered = seen.stream()
+                .sorted(java.util.Comparator.comparingLong(Seen::id))
+                .toList();
         database.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE clients SET last_seen = ?, inventory = ?" + " WHERE id = ? AND connection_id = ?")) {
-                for (Seen s : seen) {
+                    "UPDATE clients SET last_seen = ?, inventory = ? WHERE id = ? AND connection_id = ?")) {
+                for (Seen s : ordered) {
                     ps.setLong(1, s.lastSeen());
                     ps.setString(2, s.inventoryJson());
                     ps.setLong(3, s.id());
