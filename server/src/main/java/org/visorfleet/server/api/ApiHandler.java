@@ -97,6 +97,12 @@ public final class ApiHandler extends Handler.Abstract {
             write(response, callback, reply.status(), reply.body());
         } catch (Refusal refusal) {
             refused(request, response, callback, principal, remote, refusal);
+        } catch (java.sql.SQLTransientException e) {
+            // The database is saturated (every pooled connection busy) or briefly away: the
+            // client should come back later; agents do so with their backoff.
+            LOG.log(System.Logger.Level.WARNING, "busy: {0} {1}: {2}", method, path, e.getMessage());
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "2");
+            write(response, callback, 503, Map.of("error", "unavailable", "detail", "database busy; retry shortly"));
         } catch (Exception e) {
             LOG.log(System.Logger.Level.ERROR, "internal error on " + method + " " + path, e);
             write(response, callback, 500, Map.of("error", "internal", "detail", "internal server error"));
