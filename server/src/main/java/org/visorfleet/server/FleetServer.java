@@ -35,6 +35,7 @@ import org.visorfleet.server.api.FleetRoutes;
 import org.visorfleet.server.api.Route;
 import org.visorfleet.server.api.UserRoutes;
 import org.visorfleet.server.auth.ApiTokens;
+import org.visorfleet.server.auth.LoginThrottle;
 import org.visorfleet.server.auth.Users;
 import org.visorfleet.server.cluster.Peers;
 import org.visorfleet.server.db.Database;
@@ -190,7 +191,7 @@ public final class FleetServer implements AutoCloseable {
             String[] url = new String[1];
             Peers[] peers = new Peers[1];
             List<Route> routes = new ArrayList<>();
-            routes.addAll(new UserRoutes(database, users, apiTokens, events).routes());
+            routes.addAll(new UserRoutes(database, users, apiTokens, events, new LoginThrottle(clock)).routes());
             routes.addAll(new FleetRoutes(
                             database,
                             groups,

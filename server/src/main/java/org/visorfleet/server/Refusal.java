@@ -15,7 +15,8 @@ public final class Refusal extends RuntimeException {
         METHOD_NOT_ALLOWED(405, "method-not-allowed"),
         CONFLICT(409, "conflict"),
         GONE(410, "gone"),
-        TOO_LARGE(413, "too-large");
+        TOO_LARGE(413, "too-large"),
+        TOO_MANY_REQUESTS(429, "too-many-requests");
 
         public final int status;
         public final String code;

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.visorfleet.server.Refusal;
 import org.visorfleet.server.auth.ApiTokens;
+import org.visorfleet.server.auth.LoginThrottle;
 import org.visorfleet.server.auth.Role;
 import org.visorfleet.server.auth.Users;
 import org.visorfleet.server.db.Database;
@@ -30,12 +31,14 @@ public final class UserRoutes {
     private final Users users;
     private final ApiTokens tokens;
     private final EventLog events;
+    private final LoginThrottle throttle;
 
-    public UserRoutes(Database database, Users users, ApiTokens tokens, EventLog events) {
+    public UserRoutes(Database database, Users users, ApiTokens tokens, EventLog events, LoginThrottle throttle) {
         this.database = database;
         this.users = users;
         this.tokens = tokens;
         this.events = events;
+        this.throttle = throttle;
     }
 
     public List<Route> routes() {
@@ -53,11 +56,26 @@ public final class UserRoutes {
         if (request.username() == null || request.password() == null) {
             throw Refusal.invalid("username and password are required");
         }
+        var wait = throttle.retryAfter(request.username(), call.remote());
+        if (wait.isPresent()) {
+            events.append(
+                    "user.login-throttled",
+                    "remote:" + call.remote(),
+                    null,
+                    "user " + request.username() + ", retry in " + wait.get().toSeconds() + " s");
+            throw new Refusal(
+                            Refusal.Kind.TOO_MANY_REQUESTS,
+                            "too many failed logins; retry in "
+                                    + Math.max(1, wait.get().toSeconds()) + " s")
+                    .alreadyRecorded();
+        }
         var principal = users.authenticate(request.username(), request.password());
         if (principal.isEmpty()) {
+            throttle.failed(request.username(), call.remote());
             events.append("user.login-failed", "remote:" + call.remote(), null, "user " + request.username());
-            throw Refusal.unauthorized("wrong user name or password");
+            throw Refusal.unauthorized("wrong user name or password").alreadyRecorded();
         }
+        throttle.succeeded(request.username());
         ApiTokens.Issued issued = tokens.issue(principal.get());
         events.append("user.login", principal.get().actor(), null, "from " + call.remote());
         return Reply.ok(new LoginReply(
