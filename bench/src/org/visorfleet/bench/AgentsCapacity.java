@@ -70,7 +70,14 @@ public final class AgentsCapacity {
                         Integer.parseInt(args[4]),
                         16,
                         Path.of(args[5]));
-            case "ramp" -> new AgentsCapacity().ramp(args);
+            case "ramp" -> {
+                try {
+                    new AgentsCapacity().ramp(args);
+                } catch (Exception e) {
+                    e.printStackTrace();
+                    System.exit(1); // the links' threads would keep the JVM, and the script, waiting
+                }
+            }
             default -> {
                 System.err.println("usage: AgentsCapacity enroll|ramp ... (see bench/agents-capacity.sh)");
                 System.exit(2);

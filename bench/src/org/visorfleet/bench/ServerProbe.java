@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 final class ServerProbe {
 
     private static final Pattern HEAP_USED = Pattern.compile("garbage-first heap\\s+total.*?used (\\d+)K");
+    /** ZGC prints "ZHeap used 62M, capacity 378M, ..." instead. */
+    private static final Pattern ZHEAP_USED = Pattern.compile("ZHeap\\s+used (\\d+)M");
     private static final long CLOCK_TICKS = 100; // USER_HZ on Linux x86-64
 
     private final long pid;
@@ -47,11 +49,16 @@ final class ServerProbe {
     /** Heap in use after a full collection (jcmd GC.run, then GC.heap_info), in bytes. */
     long liveHeapBytes() throws IOException, InterruptedException {
         jcmd("GC.run");
-        Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info").replace('\n', ' '));
-        if (!m.find()) {
-            throw new IOException("cannot read GC.heap_info of " + pid);
+        String info = jcmd("GC.heap_info").replace('\n', ' ');
+        Matcher g1 = HEAP_USED.matcher(info);
+        if (g1.find()) {
+            return Long.parseLong(g1.group(1)) * 1024;
         }
-        return Long.parseLong(m.group(1)) * 1024;
+        Matcher z = ZHEAP_USED.matcher(info);
+        if (z.find()) {
+            return Long.parseLong(z.group(1)) * 1024 * 1024;
+        }
+        throw new IOException("cannot read GC.heap_info of " + pid + ": " + info);
     }
 
     private String jcmd(String command) throws IOException, InterruptedException {
