@@ -51,7 +51,6 @@ public final class ServerLink {
     private final LinkListener listener;
     private volatile LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private volatile boolean running = true;
-    private volatile AgentSocket current;
     private volatile String refusal;
 
     public ServerLink(
@@ -116,7 +115,6 @@ public final class ServerLink {
         LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
         inbox = queue;
         AgentSocket socket = new AgentSocket(queue);
-        current = socket;
         URI endpoint = server.resolve("/agent/v1/connect").normalize();
         URI ws = URI.create(endpoint.toString().replaceFirst("^https:", "wss:").replaceFirst("^http:", "ws:"));
         try {

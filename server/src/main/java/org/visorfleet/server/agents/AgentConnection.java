@@ -32,7 +32,6 @@ public final class AgentConnection implements Session.Listener.AutoDemanding {
     private volatile boolean helloSeen;
     volatile long lastSeen;
     volatile Inventory inventory;
-    volatile boolean inventoryDirty;
     private static final int MAX_BATCH = 500;
     private final ConcurrentLinkedQueue<AgentMessage.Event> pendingEvents = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -85,7 +84,6 @@ public final class AgentConnection implements Session.Listener.AutoDemanding {
             case AgentMessage.Heartbeat heartbeat -> {
                 if (heartbeat.inventory() != null) {
                     inventory = heartbeat.inventory();
-                    inventoryDirty = true;
                 }
                 send(new ServerMessage.Pong(heartbeat.seq()));
             }

@@ -285,7 +285,6 @@ public final class AgentHub implements LiveConnections {
             } catch (JsonProcessingException e) {
                 // A record of strings and numbers always encodes; keep the stored one if not.
             }
-            connection.inventoryDirty = false;
             batch.add(
                     new Clients.Seen(connection.client.id(), connection.connectionId, connection.lastSeen, inventory));
         }
