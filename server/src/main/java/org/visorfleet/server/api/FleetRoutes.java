@@ -149,7 +149,7 @@ public final class FleetRoutes {
         }
     }
 
-    private Reply listClients(Call call) {
+    private Reply listClients(Call call) throws Exception {
         ClientStatus status = call.query("status")
                 .map(s -> ClientStatus.fromWireName(s).orElseThrow(() -> Refusal.invalid("unknown status " + s)))
                 .orElse(null);
@@ -160,11 +160,7 @@ public final class FleetRoutes {
                 call.query("sort").orElse("name"),
                 call.intQuery("offset", 0),
                 call.intQuery("limit", 100));
-        try {
-            return Reply.ok(clients.list(query));
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Reply.ok(clients.list(query));
     }
 
     private Reply getClient(Call call) throws Exception {
