@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.visorfleet.aoe.codec.AoeCodec;
@@ -44,12 +46,16 @@ import org.visorfleet.aoe.transport.FrameBatch;
  * </ol>
  * Replies carry the export's real major/minor, echo the tag, are unicast to the requester and are
  * padded to 60 bytes.
+ *
+ * <p>The export set can change while the target serves ({@link #addExport}, {@link #removeExport}):
+ * each frame is matched against the set current when the frame arrives, read without a lock.
  */
 public final class AoeTarget {
     private static final System.Logger LOG = System.getLogger(AoeTarget.class.getName());
 
     private final TargetConfig config;
-    private final List<TargetExport> exports;
+    private final Object exportsLock = new Object(); // serialises writers; readers use the volatile list
+    private volatile List<TargetExport> exports;
     private final Map<Counter, LongAdder> counters = new EnumMap<>(Counter.class); // filled once, then read-only
     private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
     private final ClientListener listener;
@@ -73,8 +79,11 @@ public final class AoeTarget {
 
     public AoeTarget(TargetConfig config, List<TargetExport> exports, ClientListener listener) {
         this.config = config;
-        this.exports = List.copyOf(exports);
+        this.exports = List.of();
         this.listener = listener;
+        for (TargetExport e : exports) {
+            add(e);
+        }
         for (Counter c : Counter.values()) {
             counters.put(c, new LongAdder());
         }
@@ -84,23 +93,101 @@ public final class AoeTarget {
         return config;
     }
 
+    /** The exports served now, in the order they were added; an immutable snapshot. */
     public List<TargetExport> exports() {
         return exports;
+    }
+
+    /**
+     * Starts serving {@code export}: frames that arrive after this returns are matched against it.
+     * Thread-safe, callable while workers serve. A {@link TargetServer} already running makes room
+     * in its reply batches for the extra reply a broadcast now gets.
+     *
+     * @throws IllegalArgumentException if an export with the same address is served already, or
+     *     {@code export} was removed from a target or closed (make a new one)
+     */
+    public void addExport(TargetExport export) {
+        add(export);
+        LOG.log(
+                Level.INFO,
+                "export e{0} added: {1} sectors, {2} exports served",
+                export.address(),
+                String.valueOf(export.storage().sectorCount()),
+                String.valueOf(exports.size()));
+    }
+
+    private void add(TargetExport export) {
+        if (export.isRetired()) {
+            throw new IllegalArgumentException(
+                    "export e" + export.address() + " was removed or closed; make a new TargetExport");
+        }
+        synchronized (exportsLock) {
+            for (TargetExport e : exports) {
+                if (e.address().equals(export.address())) {
+                    throw new IllegalArgumentException("export e" + export.address() + " is exported already");
+                }
+            }
+            List<TargetExport> next = new ArrayList<>(exports);
+            next.add(export);
+            exports = List.copyOf(next);
+        }
+    }
+
+    /**
+     * Stops serving the export at {@code address}. Once this returns no new request reaches it:
+     * frames for it go unanswered, as for any address nobody exports. Requests already inside it run
+     * to completion; {@link TargetExport#close()} waits for them (bounded) before closing its
+     * storage, which is the caller's job. Thread-safe, callable while workers serve.
+     *
+     * @return the removed export, or empty if none had that address
+     */
+    public Optional<TargetExport> removeExport(ExportAddress address) {
+        TargetExport removed = null;
+        synchronized (exportsLock) {
+            List<TargetExport> next = new ArrayList<>(exports.size());
+            for (TargetExport e : exports) {
+                if (e.address().equals(address)) {
+                    removed = e;
+                } else {
+                    next.add(e);
+                }
+            }
+            if (removed == null) {
+                return Optional.empty();
+            }
+            exports = List.copyOf(next);
+            // A worker may still hold the previous list: the export itself turns requests away.
+            removed.retire();
+        }
+        String prefix = address + "/";
+        lastFailure.keySet().removeIf(key -> key.startsWith(prefix));
+        LOG.log(
+                Level.INFO,
+                "export e{0} removed: {1} clients had used it, {2} exports served",
+                address,
+                String.valueOf(removed.clients().size()),
+                String.valueOf(exports.size()));
+        return Optional.of(removed);
     }
 
     public long count(Counter counter) {
         return counters.get(counter).sum();
     }
 
-    /** The most replies one request can produce (a broadcast Query Config answered by every export). */
+    /**
+     * The most replies one request can produce now (a broadcast Query Config answered by every
+     * export). Grows when exports are added.
+     */
     public int maxRepliesPerRequest() {
         return Math.max(1, exports.size());
     }
 
     /**
      * Handles one received frame and appends its replies to {@code out}, each addressed to
-     * {@code peer}. {@code out} must have room for {@link #maxRepliesPerRequest()} frames of
-     * {@link TargetConfig#maxFrame()} bytes. Never throws on peer input.
+     * {@code peer}. {@code out} should have room for {@link #maxRepliesPerRequest()} frames of
+     * {@link TargetConfig#maxFrame()} bytes; if exports were added since the caller looked, replies
+     * that do not fit are dropped and counted ({@link Counter#DROPPED}): the initiator asks again.
+     * Never throws on peer input.
      */
     public void handle(ByteBuffer frame, SocketAddress peer, FrameBatch out) {
         switch (AoeCodec.decode(frame)) {
@@ -134,43 +221,76 @@ public final class AoeTarget {
         AoeError error = h.version() != AoeHeader.VERSION ? AoeError.UNSUPPORTED_VERSION : AoeError.BAD_ARGUMENT;
         LOG.log(Level.DEBUG, "{0} from {1}: {2}", error, h.source(), m.reason());
         for (TargetExport e : exports) {
-            if (e.matches(h.major(), h.minor()) && e.state().admits(h.source())) {
+            if (!e.matches(h.major(), h.minor()) || !e.state().admits(h.source()) || !hasRoom(out)) {
+                continue;
+            }
+            if (!e.enter()) {
+                continue; // removed since this frame arrived
+            }
+            try {
                 errorReply(h, e, error, peer, out);
-                if (h.command() == AoeCommand.ATA.code()) {
-                    return; // one error is enough for a (possibly broadcast) ATA request
-                }
+            } finally {
+                e.exit();
+            }
+            if (h.command() == AoeCommand.ATA.code()) {
+                return; // one error is enough for a (possibly broadcast) ATA request
             }
         }
+    }
+
+    /** False (and counted) when a reply would not fit: the export set grew after the caller sized {@code out}. */
+    private boolean hasRoom(FrameBatch out) {
+        if (out.isFull()) {
+            bump(Counter.DROPPED);
+            return false;
+        }
+        return true;
     }
 
     private void dispatch(AoeFrame f, SocketAddress peer, FrameBatch out) {
         AoeHeader h = f.header();
         boolean broadcast = h.major() == AoeHeader.BROADCAST_MAJOR || h.minor() == AoeHeader.BROADCAST_MINOR;
         for (TargetExport e : exports) {
-            if (!e.matches(h.major(), h.minor()) || !e.state().admits(h.source())) {
+            if (!e.matches(h.major(), h.minor()) || !e.state().admits(h.source()) || !hasRoom(out)) {
                 continue;
             }
-            noteClient(e, h.source());
-            switch (f.message()) {
-                case AtaMessage m -> {
-                    if (broadcast) {
-                        bump(Counter.DROPPED); // an ATA command must name one disk
-                    } else {
-                        AtaHandler.handle(this, h, m, e, peer, out);
+            if (!e.enter()) {
+                continue; // removed since this frame arrived: as if it were not there
+            }
+            try {
+                ClientTally client = noteClient(e, h.source());
+                switch (f.message()) {
+                    case AtaMessage m -> {
+                        if (broadcast) {
+                            bump(Counter.DROPPED); // an ATA command must name one disk
+                        } else {
+                            AtaHandler.handle(this, h, m, e, client, peer, out);
+                        }
                     }
+                    case QueryConfigMessage m -> queryConfig(h, m, e, peer, out);
+                    case MacMaskMessage m -> macMask(h, m, e, peer, out);
+                    case ReserveReleaseMessage m -> reserveRelease(h, m, e, peer, out);
+                    case UnknownMessage m -> errorReply(h, e, AoeError.UNRECOGNIZED_COMMAND, peer, out);
                 }
-                case QueryConfigMessage m -> queryConfig(h, m, e, peer, out);
-                case MacMaskMessage m -> macMask(h, m, e, peer, out);
-                case ReserveReleaseMessage m -> reserveRelease(h, m, e, peer, out);
-                case UnknownMessage m -> errorReply(h, e, AoeError.UNRECOGNIZED_COMMAND, peer, out);
+            } finally {
+                e.exit();
             }
         }
     }
 
-    private void noteClient(TargetExport e, MacAddress client) {
-        if (!e.knows(client)) {
-            listener.clientSeen(e.address(), client);
+    /** The client's tally on {@code e}, created (and the listener told) on its first request there. */
+    private ClientTally noteClient(TargetExport e, MacAddress client) {
+        long now = System.currentTimeMillis();
+        ClientTally tally = e.tally(client);
+        if (tally == null) {
+            ClientTally fresh = new ClientTally(client, now);
+            tally = e.addTally(fresh);
+            if (tally == fresh) {
+                listener.clientSeen(e.address(), client);
+            }
         }
+        tally.request(now);
+        return tally;
     }
 
     private void queryConfig(AoeHeader h, QueryConfigMessage m, TargetExport e, SocketAddress peer, FrameBatch out) {

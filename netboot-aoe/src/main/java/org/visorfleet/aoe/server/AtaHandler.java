@@ -26,14 +26,20 @@ final class AtaHandler {
     private AtaHandler() {}
 
     static void handle(
-            AoeTarget target, AoeHeader h, AtaMessage m, TargetExport e, SocketAddress peer, FrameBatch out) {
+            AoeTarget target,
+            AoeHeader h,
+            AtaMessage m,
+            TargetExport e,
+            ClientTally client,
+            SocketAddress peer,
+            FrameBatch out) {
         if (!e.state().reservedFor(h.source())) {
             target.errorReply(h, e, AoeError.TARGET_RESERVED, peer, out);
             return;
         }
         switch (m.cmdStatus()) {
-            case READ_SECTORS, READ_SECTORS_EXT -> read(target, h, m, e, peer, out);
-            case WRITE_SECTORS, WRITE_SECTORS_EXT -> write(target, h, m, e, peer, out);
+            case READ_SECTORS, READ_SECTORS_EXT -> read(target, h, m, e, client, peer, out);
+            case WRITE_SECTORS, WRITE_SECTORS_EXT -> write(target, h, m, e, client, peer, out);
             case IDENTIFY_DEVICE -> reply(target, h, m, e, STATUS_READY, 0, m.sectorCount(), e.identify(), peer, out);
             case FLUSH_CACHE, FLUSH_CACHE_EXT -> flush(target, h, m, e, peer, out);
             case CHECK_POWER_MODE -> reply(target, h, m, e, STATUS_READY, 0, POWER_ACTIVE, null, peer, out);
@@ -42,7 +48,13 @@ final class AtaHandler {
     }
 
     private static void read(
-            AoeTarget target, AoeHeader h, AtaMessage m, TargetExport e, SocketAddress peer, FrameBatch out) {
+            AoeTarget target,
+            AoeHeader h,
+            AtaMessage m,
+            TargetExport e,
+            ClientTally client,
+            SocketAddress peer,
+            FrameBatch out) {
         int count = effectiveCount(m.cmdStatus(), m.sectorCount());
         if (count > target.config().maxSectorsPerFrame()) {
             target.errorReply(h, e, AoeError.BAD_ARGUMENT, peer, out);
@@ -59,6 +71,7 @@ final class AtaHandler {
         try {
             e.storage().storeFor(h.source()).read(lba, b.slice(AtaMessage.DATA_OFFSET, count * BlockStore.SECTOR_SIZE));
             target.add(Counter.SECTORS_READ, count);
+            client.read(count);
         } catch (IOException | RuntimeException failure) {
             target.ioError(e, h.source(), asIo(failure));
             AoeCodec.writeAtaArgument(m.aflags(), ERROR_UNC, m.sectorCount(), STATUS_ERROR, m.lba(), b);
@@ -70,7 +83,13 @@ final class AtaHandler {
     }
 
     private static void write(
-            AoeTarget target, AoeHeader h, AtaMessage m, TargetExport e, SocketAddress peer, FrameBatch out) {
+            AoeTarget target,
+            AoeHeader h,
+            AtaMessage m,
+            TargetExport e,
+            ClientTally client,
+            SocketAddress peer,
+            FrameBatch out) {
         int count = effectiveCount(m.cmdStatus(), m.sectorCount());
         int bytes = count * BlockStore.SECTOR_SIZE;
         if (count > target.config().maxSectorsPerFrame() || m.data().remaining() < bytes) {
@@ -86,6 +105,7 @@ final class AtaHandler {
             // the frame may carry Ethernet padding after the sectors: write exactly count sectors
             e.storage().storeFor(h.source()).write(lba, m.data().slice(m.data().position(), bytes));
             target.add(Counter.SECTORS_WRITTEN, count);
+            client.wrote(count, System.currentTimeMillis());
             reply(target, h, m, e, STATUS_READY, 0, m.sectorCount(), null, peer, out);
         } catch (ReadOnlyStoreException refused) {
             reply(target, h, m, e, STATUS_ERROR, ERROR_ABRT, m.sectorCount(), null, peer, out);

@@ -12,7 +12,9 @@ import org.visorfleet.aoe.transport.FrameTransport;
 /**
  * Runs an {@link AoeTarget} on a {@link FrameTransport} with a few platform worker threads (they
  * block in native receive calls, which would pin virtual threads anyway). Each worker owns its
- * batches: receive up to {@link #BATCH} frames in one call, handle them, send all replies in one call.
+ * batches: receive up to {@link #BATCH} frames in one call, handle them, send their replies in groups
+ * of {@link #SEND_GROUP}. Exports may be added to and removed from the target while it runs; a
+ * worker grows its reply batch when a broadcast can draw more replies than it holds.
  */
 public final class TargetServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TargetServer.class.getName());
@@ -71,17 +73,27 @@ public final class TargetServer implements AutoCloseable {
 
     private void serve() {
         int slot = target.config().maxFrame();
-        try (Arena arena = Arena.ofConfined()) {
-            FrameBatch in = new FrameBatch(BATCH, slot, arena);
-            FrameBatch out = new FrameBatch(BATCH + target.maxRepliesPerRequest(), slot, arena);
+        Arena outArena = Arena.ofConfined();
+        try (Arena inArena = Arena.ofConfined()) {
+            FrameBatch in = new FrameBatch(BATCH, slot, inArena);
+            FrameBatch out = new FrameBatch(replyCapacity(target.maxRepliesPerRequest()), slot, outArena);
             while (running) {
                 try {
                     int n = transport.receive(in);
                     out.clear();
                     for (int i = 0; i < n; i++) {
-                        if (out.size() >= SEND_GROUP || out.capacity() - out.size() < target.maxRepliesPerRequest()) {
-                            transport.send(out);
+                        int replies = target.maxRepliesPerRequest();
+                        if (out.size() >= SEND_GROUP || out.capacity() - out.size() < replies) {
+                            if (out.size() > 0) {
+                                transport.send(out);
+                            }
                             out.clear();
+                        }
+                        if (out.capacity() < replies) { // exports were added since this worker started
+                            Arena grown = Arena.ofConfined();
+                            out = new FrameBatch(replyCapacity(replies), slot, grown);
+                            outArena.close();
+                            outArena = grown;
                         }
                         target.handle(in.receivedFrame(i), in.peer(i), out);
                     }
@@ -98,10 +110,24 @@ public final class TargetServer implements AutoCloseable {
                     LOG.log(Level.WARNING, "AoE worker on {0}: {1}", transport.describe(), failure.toString());
                 }
             }
+        } finally {
+            outArena.close();
         }
     }
 
-    /** Stops the workers, closes the transport, then flushes and closes every export's storage. */
+    /**
+     * Reply slots for a worker: a send group plus one request's worth of replies, rounded up so
+     * that adding exports one at a time does not reallocate every worker's batch each time.
+     */
+    static int replyCapacity(int repliesPerRequest) {
+        int needed = SEND_GROUP + repliesPerRequest;
+        return (needed + 15) & ~15;
+    }
+
+    /**
+     * Stops the workers, closes the transport, then closes the exports the target serves at this
+     * moment (flushing their storage). Exports removed earlier are their remover's to close.
+     */
     @Override
     public void close() throws IOException {
         running = false;

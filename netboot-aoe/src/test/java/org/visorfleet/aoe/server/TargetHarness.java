@@ -22,6 +22,12 @@ final class TargetHarness implements AutoCloseable {
         this.out = new FrameBatch(8 + exports.size(), mtu + 14, arena);
     }
 
+    /** Drives an existing target (its listener is its own; {@link #seen} stays empty) with room for {@code replies}. */
+    TargetHarness(AoeTarget target, int replies) {
+        this.target = target;
+        this.out = new FrameBatch(replies, target.config().maxFrame(), arena);
+    }
+
     List<AoeFrame> send(AoeFrame request) {
         ByteBuffer wire = ByteBuffer.allocate(9014);
         int n = AoeCodec.encode(request, wire);
