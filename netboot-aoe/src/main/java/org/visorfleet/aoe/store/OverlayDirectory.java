@@ -1,6 +1,7 @@
 package org.visorfleet.aoe.store;
 
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,7 +16,9 @@ import org.visorfleet.aoe.codec.MacAddress;
  * <pre>
  * DIR/e&lt;shelf&gt;.&lt;slot&gt;/&lt;mac&gt;.overlay      e.g. DIR/e1.0/52-54-00-12-34-56.overlay
  * </pre>
- * Thread-safe. Open overlays are locked against other processes; {@link #reset} refuses them.
+ * Thread-safe. Open overlays are locked against other processes; {@link #reset} and
+ * {@link #discardAll} refuse them. Listing reads the counts of overlays this JVM has open from the
+ * open stores, so it never disturbs their locks.
  */
 public final class OverlayDirectory {
     private static final System.Logger LOG = System.getLogger(OverlayDirectory.class.getName());
@@ -65,12 +68,78 @@ public final class OverlayDirectory {
         if (!Files.isDirectory(file.getParent())) {
             return false;
         }
+        return delete(file);
+    }
+
+    /** Deletes one overlay durably unless it is open here or locked elsewhere; false if it did not exist. */
+    private static boolean delete(Path file) throws IOException {
         return OpenOverlays.withFile(OpenOverlays.key(file), openHere -> {
             if (openHere != null) {
                 throw new OverlayInUseException(file, "overlay in use by a running target (in this process)");
             }
             return OverlayFile.deleteUnlessLocked(file);
         });
+    }
+
+    /**
+     * Deletes every overlay of {@code export}, for an export that is being deleted: its target must
+     * have stopped serving it (removed and closed). Each deletion is durable before this returns;
+     * then the export's directory is removed too, unless something other than overlays is left in it.
+     * Thread-safe.
+     *
+     * <p>Nothing is deleted if this JVM has any of the overlays open. Another process holding one is
+     * found only when its turn comes: the overlays before it are deleted already.
+     *
+     * @return the clients whose overlays were deleted, sorted
+     * @throws OverlayInUseException if a target (in this or another process) has one of them open
+     */
+    public List<MacAddress> discardAll(ExportAddress export) throws IOException {
+        Path dir = root.resolve(export.directoryName());
+        List<MacAddress> clients = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                clientOf(file).ifPresent(clients::add);
+            }
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        clients.sort(null);
+        for (MacAddress client : clients) {
+            Path file = pathOf(export, client);
+            if (OpenOverlays.withFile(OpenOverlays.key(file), openHere -> openHere != null)) {
+                throw new OverlayInUseException(
+                        file, "overlay in use by a running target (in this process); remove the export first");
+            }
+        }
+        List<MacAddress> deleted = new ArrayList<>();
+        for (MacAddress client : clients) {
+            if (delete(pathOf(export, client))) {
+                deleted.add(client);
+            }
+        }
+        try {
+            Files.deleteIfExists(dir);
+            OverlayFile.syncDirectory(root);
+        } catch (DirectoryNotEmptyException e) {
+            LOG.log(System.Logger.Level.INFO, "overlay directory: " + dir + " keeps files that are not overlays");
+        }
+        LOG.log(System.Logger.Level.INFO, "overlay directory: discarded " + deleted.size() + " overlays of e" + export);
+        return deleted;
+    }
+
+    /**
+     * The overlays of one export, sorted by client; see {@link #list()}. Empty if the export never
+     * had any.
+     */
+    public List<OverlaySummary> list(ExportAddress export) throws IOException {
+        List<OverlaySummary> out = new ArrayList<>();
+        try {
+            listExport(export, root.resolve(export.directoryName()), out);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        out.sort(null);
+        return out;
     }
 
     /**

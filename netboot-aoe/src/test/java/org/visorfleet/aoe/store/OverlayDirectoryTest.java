@@ -167,6 +167,63 @@ class OverlayDirectoryTest {
     }
 
     @Test
+    void listsOneExportAtATime() throws IOException {
+        try (CowOverlayStore a = overlays.open(E21, A, golden, TAG);
+                CowOverlayStore b = overlays.open(E10, B, golden, TAG)) {
+            TestDisks.write(a, 0, new byte[2 * 512]);
+            TestDisks.write(b, 0, new byte[512]);
+            assertEquals(List.of(E21 + " " + A + " 1024"), brief(overlays.list(E21)), "open here: live counts");
+            assertEquals(List.of(E10 + " " + B + " 512"), brief(overlays.list(E10)));
+        }
+        assertEquals(List.of(E21 + " " + A + " 1024"), brief(overlays.list(E21)));
+        assertEquals(List.of(), overlays.list(ExportAddress.of("3.3")), "an export that never had overlays");
+    }
+
+    @Test
+    void discardAllDeletesAnExportsOverlaysAndItsDirectory() throws IOException {
+        try (CowOverlayStore a = overlays.open(E10, A, golden, TAG);
+                CowOverlayStore b = overlays.open(E10, B, golden, TAG);
+                CowOverlayStore other = overlays.open(E21, A, golden, TAG)) {
+            TestDisks.write(a, 0, new byte[512]);
+            TestDisks.write(other, 0, new byte[512]);
+            OverlayInUseException e = assertThrows(OverlayInUseException.class, () -> overlays.discardAll(E10));
+            assertTrue(e.getMessage().contains("remove the export first"), e.getMessage());
+            assertEquals(2, overlays.list(E10).size(), "refused before deleting anything");
+        }
+        assertEquals(List.of(B, A), overlays.discardAll(E10), "sorted by MAC");
+        assertFalse(Files.exists(overlays.root().resolve("e1.0")), "the export's directory goes too");
+        assertEquals(List.of(E21 + " " + A + " 512"), brief(overlays.list()), "other exports keep theirs");
+        assertEquals(List.of(), overlays.discardAll(E10), "nothing left");
+
+        overlays.open(E21, B, golden, TAG).close();
+        Path notes = Files.writeString(overlays.root().resolve("e2.1/notes.txt"), "someone's notes");
+        assertEquals(List.of(B, A), overlays.discardAll(E21));
+        assertEquals(List.of(), overlays.list());
+        assertTrue(Files.exists(notes), "files that are not overlays are left alone, with their directory");
+    }
+
+    @Test
+    void discardAllIsRefusedWhileAnotherProcessHoldsAnOverlay() throws Exception {
+        try (CowOverlayStore a = overlays.open(E10, A, golden, TAG)) {
+            TestDisks.write(a, 0, new byte[512]);
+        }
+        try (ChildJvm holder = ChildJvm.start(
+                tmp.resolve("holder.err"),
+                OverlayHolderChild.class,
+                "hold",
+                overlays.root().toString(),
+                E10.toString(),
+                A.toString(),
+                goldenFile.toString(),
+                TAG)) {
+            assertEquals("OPEN 1", holder.next(Duration.ofSeconds(20)));
+            assertThrows(OverlayInUseException.class, () -> overlays.discardAll(E10));
+            assertEquals(0, holder.finish());
+        }
+        assertEquals(List.of(A), overlays.discardAll(E10));
+    }
+
+    @Test
     void reopeningWithAnotherGoldenTagIsRefused() throws IOException {
         overlays.open(E10, A, golden, TAG).close();
         OverlayFormatException e =
