@@ -116,7 +116,7 @@ public final class TargetExport implements Closeable {
     }
 
     /**
-     * Stops taking requests, waits up to {@link #DRAIN_TIMEOUT} for those in flight to finish, then
+     * Stops taking requests, waits up to 10 seconds for those in flight to finish, then
      * flushes and closes the storage. A request still running after the wait (a store stuck in I/O)
      * fails once its store is closed, and its client gets an ATA error; it never corrupts data.
      * Idempotent; thread-safe.
