@@ -275,7 +275,8 @@ public final class AgentsCapacity {
                 200L << 30,
                 uptime,
                 random.nextLong(0, 600),
-                "0.1.0");
+                "0.1.0",
+                List.of());
     }
 
     private static WebSocketClient sharedClient(PerPeerKeyManager keys, X509Certificate ca) throws Exception {

@@ -17,7 +17,16 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "visorfleet 0.1.0",
         description = "Desktop-fleet appliance: network boot over AoE, secure VMM, remote control, desktop grid.",
-        subcommands = {CommandLine.HelpCommand.class, AoeCli.class, ServerCli.class, AgentCli.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            AoeCli.class,
+            ServerCli.class,
+            AgentCli.class,
+            GroupCli.class,
+            ImageCli.class,
+            ExportCli.class,
+            BootCli.class
+        })
 public final class Main {
     /**
      * Libraries that narrate their routine work (pool started, migration validated, connector

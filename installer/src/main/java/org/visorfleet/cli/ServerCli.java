@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.visorfleet.server.FleetServer;
+import org.visorfleet.server.boot.AoeService;
 import org.visorfleet.server.init.ServerInit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,9 +105,43 @@ final class ServerCli {
                 description = "address to listen on (default: ${DEFAULT-VALUE})")
         String bind;
 
+        @Option(
+                names = "--boot-http-port",
+                paramLabel = "PORT",
+                defaultValue = "8080",
+                description = "plain-HTTP port for iPXE boot scripts (GET /boot/ipxe?mac=...); 0 turns them off"
+                        + " (default: ${DEFAULT-VALUE})")
+        int bootHttpPort;
+
+        @Option(
+                names = "--aoe-iface",
+                paramLabel = "IFACE",
+                description =
+                        "serve AoE exports on this Ethernet interface (raw sockets: root or CAP_NET_RAW); repeatable")
+        List<String> aoeInterfaces = new ArrayList<>();
+
+        @Option(
+                names = "--aoe-udp",
+                paramLabel = "HOST:PORT",
+                description = "serve AoE exports as Ethernet-in-UDP (QEMU -netdev dgram) on this address")
+        String aoeUdp;
+
+        @Option(
+                names = "--aoe-workers",
+                paramLabel = "N",
+                description = "AoE worker threads per link (default: half the CPUs, at least 1)")
+        int aoeWorkers = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+
         @Override
         public Integer call() throws Exception {
-            FleetServer.Options options = FleetServer.Options.of(data).withBindHost(bind);
+            if (bootHttpPort < 0 || bootHttpPort > 65535) {
+                throw new IllegalArgumentException("--boot-http-port must be 0..65535");
+            }
+            AoeService.Links links =
+                    new AoeService.Links(aoeInterfaces, aoeUdp == null ? null : AoeCli.hostPort(aoeUdp), aoeWorkers);
+            FleetServer.Options options = FleetServer.Options.of(data)
+                    .withBindHost(bind)
+                    .withBoot(bootHttpPort == 0 ? null : bootHttpPort, links);
             if (httpsPort != null) {
                 options = options.withPort(httpsPort);
             }
@@ -119,7 +154,14 @@ final class ServerCli {
                 server.close();
                 done.countDown();
             }));
-            spec.commandLine().getOut().println("server " + server.serverId() + " listening on " + server.url());
+            var out = spec.commandLine().getOut();
+            out.println("server " + server.serverId() + " listening on " + server.url());
+            if (server.bootHttpPort() > 0) {
+                out.println("boot scripts on http://" + bind + ":" + server.bootHttpPort() + "/boot/ipxe?mac=MAC");
+            }
+            if (!server.aoeLinks().isEmpty()) {
+                out.println("AoE exports on " + String.join(", ", server.aoeLinks()));
+            }
             spec.commandLine().getOut().flush();
             done.await();
             return 0;

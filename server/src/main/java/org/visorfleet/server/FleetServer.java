@@ -28,6 +28,7 @@ import org.visorfleet.server.agents.AgentPathWarmup;
 import org.visorfleet.server.agents.AgentUpgrade;
 import org.visorfleet.server.api.ApiHandler;
 import org.visorfleet.server.api.ApiJson;
+import org.visorfleet.server.api.BootRoutes;
 import org.visorfleet.server.api.CaRoutes;
 import org.visorfleet.server.api.CommandRoutes;
 import org.visorfleet.server.api.EventRoutes;
@@ -37,6 +38,12 @@ import org.visorfleet.server.api.UserRoutes;
 import org.visorfleet.server.auth.ApiTokens;
 import org.visorfleet.server.auth.LoginThrottle;
 import org.visorfleet.server.auth.Users;
+import org.visorfleet.server.boot.AoeService;
+import org.visorfleet.server.boot.BootClients;
+import org.visorfleet.server.boot.BootExports;
+import org.visorfleet.server.boot.BootHttp;
+import org.visorfleet.server.boot.BootScripts;
+import org.visorfleet.server.boot.ImageLibrary;
 import org.visorfleet.server.cluster.Peers;
 import org.visorfleet.server.db.Database;
 import org.visorfleet.server.events.ConsoleUpgrade;
@@ -64,6 +71,8 @@ public final class FleetServer implements AutoCloseable {
      * @param httpsPort overrides the settings' port when not null (0 picks a free port)
      * @param jdbcUrl overrides the settings' database when not null
      * @param timing overrides the settings' heartbeat timing when not null
+     * @param bootHttpPort plain-HTTP port for boot scripts (0 picks a free port), or null for none
+     * @param aoeLinks where the AoE target serves the exports
      */
     public record Options(
             java.nio.file.Path dataDir,
@@ -71,37 +80,45 @@ public final class FleetServer implements AutoCloseable {
             Integer httpsPort,
             String jdbcUrl,
             AgentHub.Timing timing,
-            Duration warmup) {
+            Duration warmup,
+            Integer bootHttpPort,
+            AoeService.Links aoeLinks) {
 
         public static Options of(java.nio.file.Path dataDir) {
-            return new Options(dataDir, "0.0.0.0", null, null, null, DEFAULT_WARMUP);
+            return new Options(dataDir, "0.0.0.0", null, null, null, DEFAULT_WARMUP, null, AoeService.Links.none());
         }
 
         public Options withPort(int port) {
-            return new Options(dataDir, bindHost, port, jdbcUrl, timing, warmup);
+            return new Options(dataDir, bindHost, port, jdbcUrl, timing, warmup, bootHttpPort, aoeLinks);
         }
 
         public Options withJdbcUrl(String url) {
-            return new Options(dataDir, bindHost, httpsPort, url, timing, warmup);
+            return new Options(dataDir, bindHost, httpsPort, url, timing, warmup, bootHttpPort, aoeLinks);
         }
 
         public Options withTiming(AgentHub.Timing t) {
-            return new Options(dataDir, bindHost, httpsPort, jdbcUrl, t, warmup);
+            return new Options(dataDir, bindHost, httpsPort, jdbcUrl, t, warmup, bootHttpPort, aoeLinks);
         }
 
         public Options withBindHost(String host) {
-            return new Options(dataDir, host, httpsPort, jdbcUrl, timing, warmup);
+            return new Options(dataDir, host, httpsPort, jdbcUrl, timing, warmup, bootHttpPort, aoeLinks);
         }
 
         /** How long to rehearse the agent path after starting (zero: not at all). */
         public Options withWarmup(Duration rehearsal) {
-            return new Options(dataDir, bindHost, httpsPort, jdbcUrl, timing, rehearsal);
+            return new Options(dataDir, bindHost, httpsPort, jdbcUrl, timing, rehearsal, bootHttpPort, aoeLinks);
+        }
+
+        /** Serves boot scripts on {@code port} and AoE exports on {@code links}. */
+        public Options withBoot(Integer port, AoeService.Links links) {
+            return new Options(dataDir, bindHost, httpsPort, jdbcUrl, timing, warmup, port, links);
         }
     }
 
     private static final System.Logger LOG = System.getLogger(FleetServer.class.getName());
     private static final Duration SERVER_DEAD_AFTER = Duration.ofSeconds(5);
     private static final Duration DEFAULT_WARMUP = Duration.ofMillis(1500);
+    private static final Duration BOOT_SYNC = Duration.ofSeconds(5);
 
     private final Database database;
     private final Server jetty;
@@ -112,7 +129,11 @@ public final class FleetServer implements AutoCloseable {
     private final EventStream stream;
     private final ScheduledExecutorService housekeeping;
     private final ServerSettings settings;
+    private final Boot boot;
     private volatile long revocationsCheckedAt;
+
+    /** The boot service's running parts. */
+    private record Boot(AoeService aoe, BootHttp http, BootExports exports, BootClients machines) {}
 
     private FleetServer(
             Database database,
@@ -122,7 +143,8 @@ public final class FleetServer implements AutoCloseable {
             Peers peers,
             EventLog events,
             EventStream stream,
-            ServerSettings settings) {
+            ServerSettings settings,
+            Boot boot) {
         this.database = database;
         this.jetty = jetty;
         this.connector = connector;
@@ -131,6 +153,7 @@ public final class FleetServer implements AutoCloseable {
         this.events = events;
         this.stream = stream;
         this.settings = settings;
+        this.boot = boot;
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("fleet-housekeeping").daemon(true).factory());
     }
@@ -150,6 +173,8 @@ public final class FleetServer implements AutoCloseable {
                         Duration.ofSeconds(10));
         Clock clock = Clock.systemUTC();
         Database database = Database.open(jdbcUrl, 16);
+        AoeService aoe = null;
+        BootHttp bootHttp = null;
         try {
             FleetCa ca = FleetCaStore.load(database)
                     .orElseThrow(() -> new IOException("the database holds no fleet CA; run `visorfleet server init`"));
@@ -180,6 +205,11 @@ public final class FleetServer implements AutoCloseable {
             Commands commands = new Commands(database, clock, ApiJson.MAPPER);
             AgentHub hub = new AgentHub(database, clients, commands, events, ApiJson.MAPPER, clock, serverId, timing);
             EventStream stream = new EventStream(events);
+            ImageLibrary images = ImageLibrary.open(database, data.root().resolve("images"), clock);
+            BootExports exports = new BootExports(database, clock);
+            BootClients machines = new BootClients(database, exports, events, clock);
+            aoe = AoeService.start(options.aoeLinks(), images, data.root().resolve("overlays"), clock);
+            aoe.sync(exports.list());
 
             ServerWebSocketContainer websockets = ServerWebSocketContainer.ensure(jetty);
             websockets.setMaxTextMessageSize(WireJson.MAX_MESSAGE_BYTES);
@@ -211,6 +241,7 @@ public final class FleetServer implements AutoCloseable {
             routes.addAll(new EventRoutes(events).routes());
             routes.addAll(new CaRoutes(ca, clients).routes());
             routes.addAll(new CommandRoutes(database, clients, commands, events).routes());
+            routes.addAll(new BootRoutes(database, images, exports, machines, groups, aoe, events).routes());
             jetty.setHandler(new ApiHandler(
                     routes,
                     Map.of(
@@ -220,6 +251,10 @@ public final class FleetServer implements AutoCloseable {
                     apiTokens,
                     events));
             jetty.start();
+            if (options.bootHttpPort() != null) {
+                bootHttp =
+                        BootHttp.start(options.bindHost(), options.bootHttpPort(), new BootScripts(machines), events);
+            }
             if (!options.warmup().isZero()) {
                 String self = options.bindHost().equals("0.0.0.0")
                         ? "127.0.0.1"
@@ -234,11 +269,26 @@ public final class FleetServer implements AutoCloseable {
             url[0] = "https://" + settings.urlHost() + ":" + connector.getLocalPort();
             peers[0] = new Peers(database, clock, serverId, url[0], SERVER_DEAD_AFTER);
             peers[0].stamp();
-            FleetServer server = new FleetServer(database, jetty, connector, hub, peers[0], events, stream, settings);
+            FleetServer server = new FleetServer(
+                    database,
+                    jetty,
+                    connector,
+                    hub,
+                    peers[0],
+                    events,
+                    stream,
+                    settings,
+                    new Boot(aoe, bootHttp, exports, machines));
             events.append("server.started", "server:" + serverId, null, url[0]);
             server.startHousekeeping(clock);
             return server;
         } catch (Exception e) {
+            if (bootHttp != null) {
+                bootHttp.close();
+            }
+            if (aoe != null) {
+                aoe.close();
+            }
             database.close();
             throw e;
         }
@@ -250,6 +300,7 @@ public final class FleetServer implements AutoCloseable {
     }
 
     private long lastStamp;
+    private long lastBootSync;
 
     private void tick(Clock clock) {
         try {
@@ -257,6 +308,11 @@ public final class FleetServer implements AutoCloseable {
             stream.poll(now);
             hub.detectFailures();
             hub.deliverCommands();
+            if (now - lastBootSync >= BOOT_SYNC.toMillis()) {
+                lastBootSync = now;
+                boot.aoe().sync(boot.exports().list()); // changes made through other servers
+                boot.machines().addActivity(boot.aoe().drainActivity());
+            }
             if (now - lastStamp >= 1000) {
                 lastStamp = now;
                 peers.stamp();
@@ -283,6 +339,16 @@ public final class FleetServer implements AutoCloseable {
         return settings.serverId();
     }
 
+    /** The boot script port, or -1 if boot scripts are not served. */
+    public int bootHttpPort() {
+        return boot.http() == null ? -1 : boot.http().port();
+    }
+
+    /** The links the AoE target serves, e.g. {@code [raw:eth1]}. */
+    public List<String> aoeLinks() {
+        return boot.aoe().describeLinks();
+    }
+
     public int connectedAgents() {
         return hub.connected();
     }
@@ -296,11 +362,20 @@ public final class FleetServer implements AutoCloseable {
     public void close() {
         housekeeping.shutdownNow();
         hub.stop();
+        if (boot.http() != null) {
+            boot.http().close();
+        }
         try {
             jetty.stop();
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "stopping HTTPS: {0}", e.toString());
         }
+        try {
+            boot.machines().addActivity(boot.aoe().drainActivity());
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "saving boot activity: {0}", e.toString());
+        }
+        boot.aoe().close();
         events.appendQuietly("server.stopped", "server:" + settings.serverId(), null, "");
         database.close();
     }

@@ -16,7 +16,9 @@ public final class Refusal extends RuntimeException {
         CONFLICT(409, "conflict"),
         GONE(410, "gone"),
         TOO_LARGE(413, "too-large"),
-        TOO_MANY_REQUESTS(429, "too-many-requests");
+        TOO_MANY_REQUESTS(429, "too-many-requests"),
+        /** The server's disk is full: the request was fine, nothing of it was kept. */
+        INSUFFICIENT_STORAGE(507, "insufficient-storage");
 
         public final int status;
         public final String code;

@@ -107,7 +107,26 @@ public final class InventoryCollector {
                 diskFree,
                 readText("proc/uptime").map(ProcText::uptimeSeconds).orElse(0L),
                 idleSeconds(Instant.now()),
-                agentVersion);
+                agentVersion,
+                macAddresses());
+    }
+
+    /** MACs of the Ethernet interfaces ({@code /sys/class/net/IFACE/address}), sorted; loopback and all-zero ones left out. */
+    List<String> macAddresses() {
+        List<String> out = new ArrayList<>();
+        Path net = root.resolve("sys/class/net");
+        try (var interfaces = Files.newDirectoryStream(net)) {
+            for (Path iface : interfaces) {
+                readText(root.relativize(iface.resolve("address")).toString())
+                        .map(String::strip)
+                        .filter(mac -> mac.matches("[0-9a-f]{2}(:[0-9a-f]{2}){5}") && !mac.equals("00:00:00:00:00:00"))
+                        .ifPresent(out::add);
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /sys (another OS, a container without it): report none
+        }
+        out.sort(null);
+        return List.copyOf(out);
     }
 
     /** Seconds since the newest input or session-terminal activity, or null if none is measurable. */

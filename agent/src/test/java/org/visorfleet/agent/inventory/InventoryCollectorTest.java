@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,21 @@ class InventoryCollectorTest {
         assertTrue(inv.diskTotalBytes() > 0 && inv.diskFreeBytes() <= inv.diskTotalBytes());
         assertEquals("9.9", inv.agentVersion());
         assertNull(inv.idleSeconds(), "no device nodes under a temp dir");
+    }
+
+    @Test
+    void reportsEthernetMacsButNotLoopbackOrJunk() throws IOException {
+        for (String[] iface : new String[][] {
+            {"lo", "00:00:00:00:00:00"},
+            {"eth0", "52:54:00:12:34:56"},
+            {"br9", "not a mac"},
+            {"wlan0", "02:00:00:aa:bb:cc\n"}
+        }) {
+            Files.createDirectories(root.resolve("sys/class/net").resolve(iface[0]));
+            Files.writeString(root.resolve("sys/class/net").resolve(iface[0]).resolve("address"), iface[1]);
+        }
+        Inventory inv = new InventoryCollector(root, root, "v", false).collect();
+        assertEquals(List.of("02:00:00:aa:bb:cc", "52:54:00:12:34:56"), inv.macAddresses());
     }
 
     @Test

@@ -17,6 +17,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param uptimeSeconds seconds since the desktop booted
  * @param idleSeconds seconds since the last keyboard or mouse input, or null where not measurable
  * @param agentVersion the agent's version
+ * @param macAddresses MACs of the desktop's Ethernet interfaces ({@code 52:54:00:12:34:56}), which tie it to its
+ *     network-boot record; null from agents that do not report them
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Inventory(
@@ -31,4 +33,5 @@ public record Inventory(
         long diskFreeBytes,
         long uptimeSeconds,
         Long idleSeconds,
-        String agentVersion) {}
+        String agentVersion,
+        java.util.List<String> macAddresses) {}

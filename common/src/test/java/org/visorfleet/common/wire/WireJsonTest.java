@@ -26,10 +26,11 @@ class WireJsonTest {
             123L << 30,
             86_400,
             37L,
-            "0.1.0");
+            "0.1.0",
+            List.of("52:54:00:12:34:56"));
 
     static List<AgentMessage> agentMessages() {
-        Inventory noIdle = new Inventory("h", "unknown", "unknown", 1, 0, 0, 0, 0, 0, 0, null, "v");
+        Inventory noIdle = new Inventory("h", "unknown", "unknown", 1, 0, 0, 0, 0, 0, 0, null, "v", null);
         return List.of(
                 new AgentMessage.Hello("0.1.0", INVENTORY),
                 new AgentMessage.Hello("0.1.0", noIdle),

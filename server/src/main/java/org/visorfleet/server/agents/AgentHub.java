@@ -15,6 +15,7 @@ import org.eclipse.jetty.websocket.api.StatusCode;
 import org.visorfleet.common.wire.AgentMessage;
 import org.visorfleet.common.wire.ServerMessage;
 import org.visorfleet.server.Refusal;
+import org.visorfleet.server.boot.BootClients;
 import org.visorfleet.server.db.Database;
 import org.visorfleet.server.events.EventLog;
 import org.visorfleet.server.fleet.ClientStatus;
@@ -134,6 +135,10 @@ public final class AgentHub implements LiveConnections {
                             clients.markOnline(c, client.id(), serverId, connection.connectionId, inventoryJson);
                     if (previous.isEmpty()) {
                         return Optional.empty();
+                    }
+                    if (hello.inventory() != null && hello.inventory().macAddresses() != null) {
+                        BootClients.tieToClient(
+                                c, client.id(), hello.inventory().macAddresses());
                     }
                     events.append(
                             c,

@@ -47,7 +47,7 @@ public final class AgentPathWarmup implements ApiHandler.Upgrade {
     public static final String PATH = "/agent/v1/warm-up";
     private static final System.Logger LOG = System.getLogger(AgentPathWarmup.class.getName());
     private static final Inventory INVENTORY =
-            new Inventory("warm-up", "warm-up", "warm-up", 1, 0, 0, 0, 0, 0, 0, null, "warm-up");
+            new Inventory("warm-up", "warm-up", "warm-up", 1, 0, 0, 0, 0, 0, 0, null, "warm-up", null);
 
     private final ServerWebSocketContainer container;
     private final KeyPair key;

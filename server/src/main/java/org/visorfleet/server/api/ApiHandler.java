@@ -1,5 +1,6 @@
 package org.visorfleet.server.api;
 
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -90,10 +91,17 @@ public final class ApiHandler extends Handler.Abstract {
                             "role " + principal.role().wireName() + " may not " + method + " " + route.template());
                 }
             }
-            String body = readBody(request);
+            String body = route.upload() ? "" : readBody(request);
+            InputStream upload = route.upload() ? Content.Source.asInputStream(request) : null;
             Reply reply = route.action()
                     .handle(new Call(
-                            principal, bearer, parameters, Request.extractQueryParameters(request), body, remote));
+                            principal,
+                            bearer,
+                            parameters,
+                            Request.extractQueryParameters(request),
+                            body,
+                            upload,
+                            remote));
             write(response, callback, reply.status(), reply.body());
         } catch (Refusal refusal) {
             refused(request, response, callback, principal, remote, refusal);

@@ -1,5 +1,6 @@
 package org.visorfleet.server.api;
 
+import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.util.Fields;
@@ -11,10 +12,17 @@ import org.visorfleet.server.auth.Principal;
  *
  * @param principal the authenticated technician, or null on public routes
  * @param bearer the bearer token that authenticated it, or null
+ * @param upload the request body as a stream on {@link Route#upload} routes (then {@code body} is empty), else null
  * @param remote the peer's address
  */
 public record Call(
-        Principal principal, String bearer, List<String> pathParameters, Fields query, String body, String remote) {
+        Principal principal,
+        String bearer,
+        List<String> pathParameters,
+        Fields query,
+        String body,
+        InputStream upload,
+        String remote) {
 
     public String path(int index) {
         return pathParameters.get(index);

@@ -11,7 +11,7 @@ import org.visorfleet.server.auth.Role;
  * One API endpoint: method, path template ({@code /api/v1/clients/{name}}), the least role that may
  * call it (null for public), and what it does.
  */
-public record Route(String method, String template, Role minimum, Action action, Pattern pattern) {
+public record Route(String method, String template, Role minimum, Action action, Pattern pattern, boolean upload) {
 
     /** What a route does; may throw {@link org.visorfleet.server.Refusal} for bad requests. */
     @FunctionalInterface
@@ -20,8 +20,19 @@ public record Route(String method, String template, Role minimum, Action action,
     }
 
     public static Route of(String method, String template, Role minimum, Action action) {
-        String regex = template.replaceAll("\\{[a-zA-Z]+}", "([^/]+)");
-        return new Route(method, template, minimum, action, Pattern.compile(regex));
+        return new Route(method, template, minimum, action, compile(template), false);
+    }
+
+    /**
+     * A route whose body is streamed to the action ({@link Call#upload()}) instead of being read
+     * into memory first, for uploads of any size (disk images). Only authorized callers get to send it.
+     */
+    public static Route upload(String method, String template, Role minimum, Action action) {
+        return new Route(method, template, minimum, action, compile(template), true);
+    }
+
+    private static Pattern compile(String template) {
+        return Pattern.compile(template.replaceAll("\\{[a-zA-Z]+}", "([^/]+)"));
     }
 
     /** The path parameters when {@code path} matches this route's template. */

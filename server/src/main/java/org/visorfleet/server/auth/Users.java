@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.visorfleet.server.Names;
 import org.visorfleet.server.Refusal;
 import org.visorfleet.server.db.Database;
+import org.visorfleet.server.db.Sql;
 
 /** Technician accounts. Passwords are stored only as Argon2id hashes. */
 public final class Users {
@@ -117,11 +118,11 @@ public final class Users {
             if (user.role() == Role.ADMIN && countAdmins(c) == 1) {
                 throw Refusal.conflict("cannot demote the last admin");
             }
-            execute(c, "UPDATE users SET role = ? WHERE id = ?", role.wireName(), user.id());
+            Sql.update(c, "UPDATE users SET role = ? WHERE id = ?", role.wireName(), user.id());
         }
         if (hash != null) {
-            execute(c, "UPDATE users SET password_hash = ? WHERE id = ?", hash, user.id());
-            execute(c, "DELETE FROM api_tokens WHERE user_id = ?", user.id());
+            Sql.update(c, "UPDATE users SET password_hash = ? WHERE id = ?", hash, user.id());
+            Sql.update(c, "DELETE FROM api_tokens WHERE user_id = ?", user.id());
         }
         return find(c, name).orElseThrow();
     }
@@ -132,7 +133,7 @@ public final class Users {
         if (user.role() == Role.ADMIN && countAdmins(c) == 1) {
             throw Refusal.conflict("cannot delete the last admin");
         }
-        execute(c, "DELETE FROM users WHERE id = ?", user.id());
+        Sql.update(c, "DELETE FROM users WHERE id = ?", user.id());
     }
 
     private static long countAdmins(Connection c) throws SQLException {
@@ -140,15 +141,6 @@ public final class Users {
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
-        }
-    }
-
-    private static void execute(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
         }
     }
 

@@ -17,6 +17,7 @@ import org.visorfleet.common.pki.Fingerprints;
 import org.visorfleet.server.Page;
 import org.visorfleet.server.Refusal;
 import org.visorfleet.server.db.Database;
+import org.visorfleet.server.db.Sql;
 
 /** Enrolled clients: identity, certificate, group, and the status the servers maintain. */
 public final class Clients {
@@ -104,7 +105,7 @@ public final class Clients {
         }
         return database.query(c -> {
             long total;
-            try (PreparedStatement ps = prepare(c, "SELECT COUNT(*) FROM clients c" + JOIN + where, args)) {
+            try (PreparedStatement ps = Sql.prepare(c, "SELECT COUNT(*) FROM clients c" + JOIN + where, args)) {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     total = rs.getLong(1);
@@ -113,7 +114,7 @@ public final class Clients {
             String sql = SELECT + where + " ORDER BY " + query.orderBy() + " LIMIT " + query.limit() + " OFFSET "
                     + query.offset();
             List<ClientView> items = new ArrayList<>();
-            try (PreparedStatement ps = prepare(c, sql, args);
+            try (PreparedStatement ps = Sql.prepare(c, sql, args);
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     items.add(read(rs));
@@ -125,7 +126,7 @@ public final class Clients {
 
     public Optional<ClientView> find(String name) throws SQLException {
         return database.query(c -> {
-            try (PreparedStatement ps = prepare(c, SELECT + " WHERE c.name = ?", List.of(name));
+            try (PreparedStatement ps = Sql.prepare(c, SELECT + " WHERE c.name = ?", List.of(name));
                     ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(read(rs)) : Optional.empty();
             }
@@ -134,7 +135,7 @@ public final class Clients {
 
     public Identity requireIdentity(Connection c, String name) throws SQLException {
         try (PreparedStatement ps =
-                prepare(c, "SELECT id, name, revoked_at FROM clients WHERE name = ?", List.of(name))) {
+                Sql.prepare(c, "SELECT id, name, revoked_at FROM clients WHERE name = ?", List.of(name))) {
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw Refusal.notFound("no client " + name);
@@ -148,7 +149,7 @@ public final class Clients {
     public Optional<Identity> byCertificateSerial(String serial) throws SQLException {
         return database.query(c -> {
             try (PreparedStatement ps =
-                    prepare(c, "SELECT id, name, revoked_at FROM clients WHERE cert_serial = ?", List.of(serial))) {
+                    Sql.prepare(c, "SELECT id, name, revoked_at FROM clients WHERE cert_serial = ?", List.of(serial))) {
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(identity(rs)) : Optional.empty();
                 }
@@ -158,7 +159,7 @@ public final class Clients {
 
     public void revoke(Connection c, Identity client) throws SQLException {
         long now = clock.millis();
-        update(
+        Sql.update(
                 c,
                 "UPDATE clients SET revoked_at = ?, status = 'revoked', status_since = ?, connection_id = NULL"
                         + " WHERE id = ?",
@@ -168,11 +169,11 @@ public final class Clients {
     }
 
     public void delete(Connection c, Identity client) throws SQLException {
-        update(c, "DELETE FROM clients WHERE id = ?", client.id());
+        Sql.update(c, "DELETE FROM clients WHERE id = ?", client.id());
     }
 
     public void setGroup(Connection c, Identity client, Long groupId) throws SQLException {
-        update(c, "UPDATE clients SET group_id = ? WHERE id = ?", groupId, client.id());
+        Sql.update(c, "UPDATE clients SET group_id = ? WHERE id = ?", groupId, client.id());
     }
 
     /**
@@ -183,7 +184,7 @@ public final class Clients {
             Connection c, long id, String serverId, String connectionId, String inventoryJson) throws SQLException {
         ClientStatus previous;
         try (PreparedStatement ps =
-                prepare(c, "SELECT status, revoked_at FROM clients WHERE id = ? FOR UPDATE", List.of(id))) {
+                Sql.prepare(c, "SELECT status, revoked_at FROM clients WHERE id = ? FOR UPDATE", List.of(id))) {
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
@@ -196,7 +197,7 @@ public final class Clients {
             }
         }
         long now = clock.millis();
-        update(
+        Sql.update(
                 c,
                 "UPDATE clients SET status = 'online', status_since = CASE WHEN status = 'online' THEN status_since"
                         + " ELSE ? END, server_id = ?, connection_id = ?, last_seen = ?, inventory = ? WHERE id = ?",
@@ -217,7 +218,7 @@ public final class Clients {
     public boolean markDisconnected(Connection c, long id, String connectionId, ClientStatus status)
             throws SQLException {
         long now = clock.millis();
-        return update(
+        return Sql.update(
                         c,
                         "UPDATE clients SET status = ?, status_since = ?, connection_id = NULL WHERE id = ?"
                                 + " AND connection_id = ? AND status = 'online'",
@@ -230,7 +231,7 @@ public final class Clients {
 
     /** The highest agent event sequence number stored for a client. */
     public long ackedEventSeq(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = prepare(c, "SELECT agent_event_seq FROM clients WHERE id = ?", List.of(id));
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT agent_event_seq FROM clients WHERE id = ?", List.of(id));
                 ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
         }
@@ -267,7 +268,7 @@ public final class Clients {
     public List<Orphan> onlineOn(Connection c, List<String> serverIds) throws SQLException {
         List<Orphan> out = new ArrayList<>();
         for (String serverId : serverIds) {
-            try (PreparedStatement ps = prepare(
+            try (PreparedStatement ps = Sql.prepare(
                     c,
                     "SELECT id, name, connection_id FROM clients WHERE status = 'online' AND server_id = ?",
                     List.of(serverId))) {
@@ -299,7 +300,8 @@ public final class Clients {
     /** Names of clients revoked at or after {@code since} (epoch ms). */
     public List<String> revokedSince(long since) throws SQLException {
         return database.query(c -> {
-            try (PreparedStatement ps = prepare(c, "SELECT name FROM clients WHERE revoked_at >= ?", List.of(since))) {
+            try (PreparedStatement ps =
+                    Sql.prepare(c, "SELECT name FROM clients WHERE revoked_at >= ?", List.of(since))) {
                 List<String> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -351,26 +353,5 @@ public final class Clients {
         String name = rs.getString(2);
         rs.getLong(3);
         return new Identity(id, name, !rs.wasNull());
-    }
-
-    private static PreparedStatement prepare(Connection c, String sql, List<Object> args) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
-        for (int i = 0; i < args.size(); i++) {
-            ps.setObject(i + 1, args.get(i));
-        }
-        return ps;
-    }
-
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                if (args[i] == null) {
-                    ps.setNull(i + 1, Types.NULL);
-                } else {
-                    ps.setObject(i + 1, args[i]);
-                }
-            }
-            return ps.executeUpdate();
-        }
     }
 }

@@ -15,7 +15,8 @@ import org.visorfleet.server.db.Database;
 /** Client groups: a name, a description, and the clients placed in it. */
 public final class Groups {
 
-    public record Group(long id, String name, String description, long createdAt, long clients) {}
+    /** A group; {@code bootExport} is the AoE export its network-booting machines boot ({@code e1.0}), or null. */
+    public record Group(long id, String name, String description, long createdAt, long clients, String bootExport) {}
 
     private final Database database;
     private final Clock clock;
@@ -43,15 +44,14 @@ public final class Groups {
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
-                return new Group(keys.getLong(1), name, text, now, 0);
+                return new Group(keys.getLong(1), name, text, now, 0, null);
             }
         }
     }
 
     public List<Group> list() throws SQLException {
         return database.query(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    SELECT + " GROUP BY g.id, g.name, g.description," + " g.created_at ORDER BY g.name")) {
+            try (PreparedStatement ps = c.prepareStatement(SELECT + GROUP_BY + " ORDER BY g.name")) {
                 List<Group> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -64,8 +64,7 @@ public final class Groups {
     }
 
     public Optional<Group> find(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement(SELECT + " WHERE g.name = ? GROUP BY g.id, g.name, g.description, g.created_at")) {
+        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE g.name = ?" + GROUP_BY)) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(read(rs)) : Optional.empty();
@@ -80,6 +79,10 @@ public final class Groups {
     /** Deletes a group; its clients stay enrolled, without a group. */
     public void delete(Connection c, String name) throws SQLException {
         Group group = require(c, name);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE boot_clients SET group_id = NULL WHERE group_id = ?")) {
+            ps.setLong(1, group.id());
+            ps.executeUpdate();
+        }
         try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET group_id = NULL WHERE group_id = ?")) {
             ps.setLong(1, group.id());
             ps.executeUpdate();
@@ -90,10 +93,15 @@ public final class Groups {
         }
     }
 
-    private static final String SELECT = "SELECT g.id, g.name, g.description, g.created_at, COUNT(c.id)"
-            + " FROM client_groups g LEFT JOIN clients c ON c.group_id = g.id";
+    private static final String SELECT =
+            "SELECT g.id, g.name, g.description, g.created_at, COUNT(c.id), e.shelf, e.slot"
+                    + " FROM client_groups g LEFT JOIN clients c ON c.group_id = g.id"
+                    + " LEFT JOIN boot_exports e ON e.id = g.boot_export_id";
+    private static final String GROUP_BY = " GROUP BY g.id, g.name, g.description, g.created_at, e.shelf, e.slot";
 
     private static Group read(ResultSet rs) throws SQLException {
-        return new Group(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5));
+        int shelf = rs.getInt(6);
+        String export = rs.wasNull() ? null : "e" + shelf + "." + rs.getInt(7);
+        return new Group(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), export);
     }
 }

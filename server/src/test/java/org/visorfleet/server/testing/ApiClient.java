@@ -80,6 +80,20 @@ public final class ApiClient implements AutoCloseable {
                                 body instanceof String s ? s : JSON.writeValueAsString(body))));
     }
 
+    public Reply put(String path, Object body) throws IOException, InterruptedException {
+        return send(builder(path)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(
+                        body instanceof String s ? s : JSON.writeValueAsString(body))));
+    }
+
+    /** POSTs raw bytes (an image upload). */
+    public Reply postBytes(String path, byte[] body) throws IOException, InterruptedException {
+        return send(builder(path)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
     /** Creates an enrollment token (optionally for a group) and returns its text. */
     public String enrollmentToken(String group) throws Exception {
         var body = JSON.createObjectNode();
