@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "visorfleet 0.1.0",
         description = "Desktop-fleet appliance: network boot over AoE, secure VMM, remote control, desktop grid.",
-        subcommands = {CommandLine.HelpCommand.class, AoeCli.class, ServerCli.class, AgentCli.class})
+        subcommands = {CommandLine.HelpCommand.class, AoeCli.class, PxeCli.class, ServerCli.class, AgentCli.class})
 public final class Main {
     /**
      * Libraries that narrate their routine work (pool started, migration validated, connector
