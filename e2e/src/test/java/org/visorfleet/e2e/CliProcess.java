@@ -77,8 +77,18 @@ final class CliProcess implements AutoCloseable {
 
     /** Starts a long-running command (e.g. {@code aoe serve}) with stdout and stderr merged into a file. */
     static CliProcess start(Path workDir, String... args) throws IOException {
+        return start(workDir, List.of(), args);
+    }
+
+    /**
+     * Like {@link #start(Path, String...)}, run through {@code commandPrefix}, e.g. {@link
+     * NetNamespace#commandPrefix()} to serve inside a test LAN. The prefix must exec the JVM in
+     * place ({@code ip netns exec} does), so that {@link #close} signals the JVM itself.
+     */
+    static CliProcess start(Path workDir, List<String> commandPrefix, String... args) throws IOException {
         Path log = Files.createTempFile(workDir, "cli-", ".log");
-        List<String> command = command(args);
+        List<String> command = new ArrayList<>(commandPrefix);
+        command.addAll(command(args));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

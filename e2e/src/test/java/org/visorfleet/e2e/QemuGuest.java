@@ -55,13 +55,23 @@ final class QemuGuest implements AutoCloseable {
      * network). Files go to a fresh directory under {@code workDir}.
      */
     static QemuGuest launch(Path workDir, List<String> machineArgs) throws IOException {
+        return launch(workDir, List.of(), machineArgs);
+    }
+
+    /**
+     * Like {@link #launch(Path, List)}, with QEMU run through {@code commandPrefix}, e.g.
+     * {@code ip netns exec NAME} ({@link NetNamespace#commandPrefix()}). The prefix must exec QEMU
+     * in place, as {@code ip netns exec} does, so that the PID {@link #close} kills is QEMU's own.
+     */
+    static QemuGuest launch(Path workDir, List<String> commandPrefix, List<String> machineArgs) throws IOException {
         Path qemu = Prerequisites.tool(QEMU);
         Path dir = Files.createTempDirectory(workDir, "qemu-");
         Path sercon = dir.resolve("sercon-port.bin");
         Files.write(sercon, new byte[] {(byte) SERCON_PORT, (byte) (SERCON_PORT >> 8)}); // little-endian u16
         Path console = dir.resolve("console.log");
         Path stderr = dir.resolve("qemu-stderr.log");
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(commandPrefix);
+        command.addAll(List.of(
                 qemu.toString(),
                 "-nodefaults",
                 "-machine",

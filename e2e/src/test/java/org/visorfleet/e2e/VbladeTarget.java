@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -42,15 +44,25 @@ final class VbladeTarget implements BootTarget {
     /** vblade on an existing interface (tap, veth end, bridge port). */
     static VbladeTarget onInterface(String ifname, AoeAddress address, Path image)
             throws IOException, InterruptedException {
+        return onInterface(List.of(), ifname, address, image);
+    }
+
+    /**
+     * vblade run through {@code commandPrefix}, e.g. on a {@link NetNamespace}'s bridge with its
+     * {@link NetNamespace#commandPrefix()}. The prefix must exec vblade in place ({@code ip netns
+     * exec} does), so that {@link #close} kills vblade itself.
+     */
+    static VbladeTarget onInterface(List<String> commandPrefix, String ifname, AoeAddress address, Path image)
+            throws IOException, InterruptedException {
         Path vblade = Prerequisites.tool("vblade");
-        Process process = new ProcessBuilder(
-                        vblade.toString(),
-                        Integer.toString(address.shelf()),
-                        Integer.toString(address.slot()),
-                        ifname,
-                        image.toString())
-                .redirectErrorStream(true)
-                .start();
+        List<String> command = new ArrayList<>(commandPrefix);
+        command.addAll(List.of(
+                vblade.toString(),
+                Integer.toString(address.shelf()),
+                Integer.toString(address.slot()),
+                ifname,
+                image.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         VbladeTarget target = new VbladeTarget(address, process);
         try {
             target.awaitReady();

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             AoeCli.class,
+            PxeCli.class,
             ServerCli.class,
             AgentCli.class,
             GroupCli.class,
