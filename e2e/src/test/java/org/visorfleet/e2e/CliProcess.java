@@ -60,9 +60,16 @@ final class CliProcess implements AutoCloseable {
 
     /** Runs a command to completion; kills it by PID and fails after {@code timeout}. */
     static Result run(Path workDir, Duration timeout, String... args) throws IOException, InterruptedException {
+        return run(workDir, timeout, List.of(), args);
+    }
+
+    /** Like {@link #run(Path, Duration, String...)}, run through {@code commandPrefix} (see {@link #start(Path, List, String...)}). */
+    static Result run(Path workDir, Duration timeout, List<String> commandPrefix, String... args)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile(workDir, "cli-", ".out");
         Path err = Files.createTempFile(workDir, "cli-", ".err");
-        List<String> command = command(args);
+        List<String> command = new ArrayList<>(commandPrefix);
+        command.addAll(command(args));
         Process process = new ProcessBuilder(command)
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())

@@ -138,15 +138,28 @@ public final class BootClients {
         return new Decision.NoExport(mac, name, reason);
     }
 
-    /** Approves (or re-assigns) a machine into {@code groupId} under {@code name} (default: from the MAC). */
+    /**
+     * Approves (or re-assigns) a machine into {@code groupId} under {@code name} (default: from the
+     * MAC). A MAC never seen before is registered approved, so machines can be set up before their
+     * first boot.
+     */
     public BootClient approve(Connection c, MacAddress mac, String name, long groupId) throws SQLException {
-        Row row = require(c, mac);
-        String chosen = name != null ? name : row.name() != null ? row.name() : defaultName(mac);
+        Optional<Row> row = find(c, mac);
+        String chosen = name != null
+                ? name
+                : row.map(Row::name).orElse(null) != null ? row.get().name() : defaultName(mac);
         Names.requireLabel("boot client", chosen);
         Optional<BootClient> holder = byName(c, chosen);
         if (holder.isPresent() && !holder.get().mac().equals(mac.toString())) {
             throw Refusal.conflict(
                     "name " + chosen + " is taken by " + holder.get().mac());
+        }
+        if (row.isEmpty()) {
+            Sql.update(
+                    c,
+                    "INSERT INTO boot_clients (mac, status, first_seen, last_address) VALUES (?, 'approved', ?, '')",
+                    mac.toString(),
+                    clock.millis());
         }
         Sql.update(
                 c,
