@@ -32,8 +32,6 @@ final class CliProcess implements AutoCloseable {
         }
     }
 
-    private static final Duration POLL = Duration.ofMillis(50);
-
     private final List<String> command;
     private final Process process;
     private final Path log;
@@ -120,19 +118,7 @@ final class CliProcess implements AutoCloseable {
 
     /** Waits until the output matches {@code pattern}; fails if the child ends first or time runs out. */
     Matcher await(Pattern pattern, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            boolean ended = !process.isAlive(); // checked before reading: output before the exit is complete
-            Matcher m = pattern.matcher(output());
-            if (m.find()) {
-                return m;
-            }
-            if (ended || System.nanoTime() > deadline) {
-                throw new AssertionError((ended ? "visorfleet ended" : "timed out after " + timeout)
-                        + " before its output matched /" + pattern + "/\n" + this);
-            }
-            Thread.sleep(POLL);
-        }
+        return Commands.awaitMatch(process, "visorfleet", this::output, pattern, timeout, this::toString);
     }
 
     /**

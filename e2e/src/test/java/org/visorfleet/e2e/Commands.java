@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Runs short host commands ({@code ip}, {@code nasm}) to completion. */
 final class Commands {
@@ -65,6 +68,35 @@ final class Commands {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Polls {@code text} (a process's output or log file) every 50 ms until it matches
+     * {@code pattern} and returns the match; fails with {@code context} if {@code process} ends
+     * first or {@code timeout} passes. Liveness is checked before reading, so text written before
+     * the exit is always seen.
+     */
+    static Matcher awaitMatch(
+            Process process,
+            String name,
+            Supplier<String> text,
+            Pattern pattern,
+            Duration timeout,
+            Supplier<String> context)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            boolean ended = !process.isAlive();
+            Matcher m = pattern.matcher(text.get());
+            if (m.find()) {
+                return m;
+            }
+            if (ended || System.nanoTime() > deadline) {
+                throw new AssertionError((ended ? name + " ended" : "timed out after " + timeout)
+                        + " before it printed /" + pattern + "/\n" + context.get());
+            }
+            Thread.sleep(50);
         }
     }
 

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.visorfleet.aoe.testing.Prerequisites;
@@ -24,7 +23,6 @@ import org.visorfleet.aoe.testing.Prerequisites;
 final class DnsmasqProcess implements AutoCloseable {
     static final Pattern READY = Pattern.compile("dnsmasq\\[(\\d+)\\]: started, version \\S+");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration POLL = Duration.ofMillis(50);
 
     private final PeerProcess process;
     private final Path dir;
@@ -89,19 +87,7 @@ final class DnsmasqProcess implements AutoCloseable {
      * dnsmasq ends first or {@code timeout} passes.
      */
     Matcher awaitLog(Pattern pattern, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            boolean ended = !process.isAlive();
-            Matcher m = pattern.matcher(log());
-            if (m.find()) {
-                return m;
-            }
-            if (ended || System.nanoTime() > deadline) {
-                throw new AssertionError((ended ? "dnsmasq ended" : "timed out after " + timeout)
-                        + " before its log matched /" + pattern + "/\n" + this);
-            }
-            TimeUnit.NANOSECONDS.sleep(POLL.toNanos());
-        }
+        return Commands.awaitMatch(process.process(), "dnsmasq", this::log, pattern, timeout, this::toString);
     }
 
     long pid() {

@@ -15,8 +15,6 @@ import java.util.regex.Pattern;
  * a command prefix such as {@code ip netns exec} must therefore exec the peer in place.
  */
 final class PeerProcess implements AutoCloseable {
-    private static final Duration POLL = Duration.ofMillis(50);
-
     private final String name;
     private final List<String> command;
     private final Process process;
@@ -54,23 +52,16 @@ final class PeerProcess implements AutoCloseable {
      * command and output) if it ends first or {@code timeout} passes.
      */
     Matcher await(Pattern pattern, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            boolean ended = !process.isAlive(); // checked before reading: output before the exit is complete
-            Matcher m = pattern.matcher(output());
-            if (m.find()) {
-                return m;
-            }
-            if (ended || System.nanoTime() > deadline) {
-                throw new AssertionError((ended ? name + " ended" : "timed out after " + timeout)
-                        + " before its output matched /" + pattern + "/\n" + this);
-            }
-            Thread.sleep(POLL);
-        }
+        return Commands.awaitMatch(process, name, this::output, pattern, timeout, this::toString);
     }
 
     long pid() {
         return process.pid();
+    }
+
+    /** The process itself, for waiting on other text it writes (a log file). */
+    Process process() {
+        return process;
     }
 
     boolean isAlive() {
