@@ -192,7 +192,8 @@ class ThinClientBootTest {
                         .find(),
                 () -> "A booted twice\n" + machines);
         System.out.println("thin clients booted from visorfleet over PXE + AoE; B took " + bTook.toMillis() + " ms\n"
-                + machines + "\n" + admin("export", "list") + "\n" + images);
+                + machines + "\n" + admin("export", "list") + "\n" + admin("export", "overlays", "e1.0") + "\n"
+                + images);
     }
 
     /** Boots {@code mac} on tap {@code tap} and checks the probe; returns QEMU's run time. */
