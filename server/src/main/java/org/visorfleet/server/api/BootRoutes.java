@@ -113,34 +113,26 @@ public final class BootRoutes {
         return Reply.created(commit(call, staged, name, description, "upload by " + call.actor()));
     }
 
+    /** Adds a staged file as the next version of {@code name}, with its event; the staged file never outlives this. */
     private ImageLibrary.Version commit(
             Call call, ImageLibrary.Staged staged, String name, String description, String source)
             throws IOException, SQLException {
-        String[] fileName = new String[1];
         try {
-            return database.transaction(c -> {
-                ImageLibrary.Version v;
-                try {
-                    v = images.commit(c, staged, name, description, source, call.actor());
-                } catch (IOException e) {
-                    throw new SQLException("moving the image into the library: " + e.getMessage(), e);
-                }
-                fileName[0] = images.requireVersion(c, name, v.version()).fileName();
-                events.append(
-                        c,
-                        "image.imported",
-                        call.actor(),
-                        null,
-                        name + " v" + v.version() + ": " + v.sizeBytes() + " bytes, sha256 " + v.sha256() + " ("
-                                + source + ")");
-                return v;
-            });
-        } catch (SQLException | RuntimeException e) {
+            return images.add(
+                    staged,
+                    name,
+                    description,
+                    source,
+                    call.actor(),
+                    (c, v) -> events.append(
+                            c,
+                            "image.imported",
+                            call.actor(),
+                            null,
+                            name + " v" + v.version() + ": " + v.sizeBytes() + " bytes, sha256 " + v.sha256() + " ("
+                                    + source + ")"));
+        } finally {
             Files.deleteIfExists(staged.file());
-            if (fileName[0] != null) {
-                images.discard(fileName[0]);
-            }
-            throw e;
         }
     }
 

@@ -59,7 +59,7 @@ public final class ImageLibrary {
     /** An image and its versions, oldest first. */
     public record Image(String name, Integer publishedVersion, long createdAt, List<Version> versions) {}
 
-    /** A complete, fsynced file waiting to become a version ({@link #commit}); delete it if not committed. */
+    /** A complete, fsynced file waiting to become a version ({@link #add}); the caller deletes it if not added. */
     public record Staged(Path file, long sizeBytes, String sha256) {}
 
     private static final System.Logger LOG = System.getLogger(ImageLibrary.class.getName());
@@ -150,18 +150,45 @@ public final class ImageLibrary {
         }
     }
 
+    /** Work done in the transaction that adds a version, e.g. recording the event. */
+    @FunctionalInterface
+    public interface InSameTransaction {
+        void run(Connection c, Version added) throws SQLException;
+    }
+
     /**
-     * Makes a staged file the next version of image {@code name} (created if new) in transaction
-     * {@code c}. The file is moved into the library before the caller commits; if the transaction
-     * then fails, the caller calls {@link #discard} with the returned version's file name.
+     * Makes a staged file the next version of image {@code name} (created if new): moves it into the
+     * library (fsyncing the directory), then commits the version's row together with
+     * {@code alsoDo}. If the transaction fails, the file is removed again; if the process dies in
+     * between, {@link #open}'s sweep removes it.
      */
-    public Version commit(Connection c, Staged staged, String name, String description, String source, String actor)
+    public Version add(
+            Staged staged, String name, String description, String source, String actor, InSameTransaction alsoDo)
             throws SQLException, IOException {
         Names.requireLabel("image", name);
         String text = description == null ? "" : description;
         if (text.length() > 1024) {
             throw Refusal.invalid("description longer than 1024 characters");
         }
+        String fileName = UUID.randomUUID() + ".img";
+        Path target = directory.resolve(fileName);
+        Files.move(staged.file(), target, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            syncDirectory(directory);
+            return database.transaction(c -> {
+                Version added = insert(c, staged, name, text, fileName, source, actor);
+                alsoDo.run(c, added);
+                return added;
+            });
+        } catch (IOException | SQLException | RuntimeException e) {
+            Files.deleteIfExists(target);
+            throw e;
+        }
+    }
+
+    private Version insert(
+            Connection c, Staged staged, String name, String description, String fileName, String source, String actor)
+            throws SQLException {
         long now = clock.millis();
         long imageId = findImageId(c, name).orElse(-1L);
         if (imageId < 0) {
@@ -176,10 +203,6 @@ public final class ImageLibrary {
             rs.next();
             version = rs.getInt(1) + 1;
         }
-        String fileName = UUID.randomUUID() + ".img";
-        Path target = directory.resolve(fileName);
-        Files.move(staged.file(), target, StandardCopyOption.ATOMIC_MOVE);
-        syncDirectory(directory);
         long id;
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO image_versions (image_id, version, size_bytes, sha256, description, file_name, source,"
@@ -189,7 +212,7 @@ public final class ImageLibrary {
             ps.setInt(2, version);
             ps.setLong(3, staged.sizeBytes());
             ps.setString(4, staged.sha256());
-            ps.setString(5, text);
+            ps.setString(5, description);
             ps.setString(6, fileName);
             ps.setString(7, source);
             ps.setString(8, actor);
@@ -199,15 +222,22 @@ public final class ImageLibrary {
                 keys.next();
                 id = keys.getLong(1);
             }
-        } catch (SQLException | RuntimeException e) {
-            Files.deleteIfExists(target);
-            throw e;
         }
         return new Version(
-                id, name, version, staged.sizeBytes(), staged.sha256(), text, source, actor, now, false, List.of());
+                id,
+                name,
+                version,
+                staged.sizeBytes(),
+                staged.sha256(),
+                description,
+                source,
+                actor,
+                now,
+                false,
+                List.of());
     }
 
-    /** Removes a version file whose row was not committed. */
+    /** Removes the file of a version whose row was deleted (a failure is logged: the next start sweeps it). */
     public void discard(String fileName) {
         try {
             Files.deleteIfExists(directory.resolve(fileName));
@@ -235,11 +265,12 @@ public final class ImageLibrary {
         if (wanted == null) {
             throw Refusal.conflict("image " + name + " has no published version; name one or publish one first");
         }
-        return image.versions().stream()
-                .filter(v -> v.version() == wanted)
-                .findFirst()
-                .map(v -> new VersionFile(v, fileNameOf(c, v.id())))
-                .orElseThrow(() -> Refusal.notFound("image " + name + " has no version " + wanted));
+        for (Version v : image.versions()) {
+            if (v.version() == wanted) {
+                return new VersionFile(v, fileNameOf(c, v.id()));
+            }
+        }
+        throw Refusal.notFound("image " + name + " has no version " + wanted);
     }
 
     /** A version and the name of its file in the library. */
@@ -270,14 +301,12 @@ public final class ImageLibrary {
         return v.fileName();
     }
 
-    private static String fileNameOf(Connection c, long versionId) {
+    private static String fileNameOf(Connection c, long versionId) throws SQLException {
         try (PreparedStatement ps =
                         Sql.prepare(c, "SELECT file_name FROM image_versions WHERE id = ?", List.of(versionId));
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getString(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 
