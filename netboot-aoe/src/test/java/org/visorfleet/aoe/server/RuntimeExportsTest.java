@@ -91,6 +91,11 @@ class RuntimeExportsTest {
                 assertThrows(IllegalArgumentException.class, () -> target.addExport(export(E11)));
         assertTrue(twice.getMessage().contains("e1.1 is exported already"), twice.getMessage());
 
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new AoeTarget(TargetConfig.of(TARGET, 1500), List.of(export(E11), export(E11)), (x, c) -> {}),
+                "the constructor refuses duplicates too");
+
         TargetExport removed = target.removeExport(E10).orElseThrow();
         assertEquals(E10, removed.address());
         assertEquals(List.of("1.1"), addresses(h.send(discover())));
