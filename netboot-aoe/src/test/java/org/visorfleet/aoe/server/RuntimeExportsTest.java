@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.visorfleet.aoe.codec.AoeCodec;
@@ -91,6 +92,11 @@ class RuntimeExportsTest {
                 assertThrows(IllegalArgumentException.class, () -> target.addExport(export(E11)));
         assertTrue(twice.getMessage().contains("e1.1 is exported already"), twice.getMessage());
 
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new AoeTarget(TargetConfig.of(TARGET, 1500), List.of(export(E11), export(E11)), (x, c) -> {}),
+                "the constructor refuses duplicates too");
+
         TargetExport removed = target.removeExport(E10).orElseThrow();
         assertEquals(E10, removed.address());
         assertEquals(List.of("1.1"), addresses(h.send(discover())));
@@ -159,25 +165,31 @@ class RuntimeExportsTest {
     }
 
     /**
-     * Four threads send reads, writes and broadcasts as fast as they can while exports come and go:
-     * every reply is well-formed, every read that gets an answer has the right data, no request
-     * reaches a closed store and no store closes under a request.
+     * Four threads send reads, writes and broadcasts as fast as they can while exports come and go
+     * (200 additions and removals, each after at least 20 more requests): every reply is
+     * well-formed, every read that gets an answer has the right data, no request reaches a closed
+     * store and no store closes under a request.
      */
     @Test
     void exportsComeAndGoWhileWorkersHammerTheTarget() throws Exception {
         int slots = 6;
         Queue<WatchedStore> watched = new ConcurrentLinkedQueue<>();
         Queue<String> failures = new ConcurrentLinkedQueue<>();
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+        AtomicBoolean done = new AtomicBoolean();
         List<Thread> workers = new ArrayList<>();
         for (int w = 0; w < 4; w++) {
             long seed = w;
-            workers.add(Thread.ofPlatform().start(() -> hammer(seed, slots, end, failures)));
+            workers.add(Thread.ofPlatform().start(() -> hammer(seed, slots, done, failures)));
         }
         Random random = new Random(42);
         TargetExport[] churned = new TargetExport[slots];
-        int changes = 0;
-        while (System.nanoTime() < end) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (int changes = 0; changes < 200 && failures.isEmpty(); changes++) {
+            long requests = target.count(AoeTarget.Counter.REQUESTS) + 20;
+            while (target.count(AoeTarget.Counter.REQUESTS) < requests && failures.isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "the workers stalled after " + changes + " changes");
+                Thread.yield();
+            }
             int slot = random.nextInt(slots);
             ExportAddress address = new ExportAddress(2, slot);
             if (churned[slot] == null) {
@@ -189,14 +201,12 @@ class RuntimeExportsTest {
                 target.removeExport(address).orElseThrow().close();
                 churned[slot] = null;
             }
-            changes++;
-            Thread.sleep(0, 200_000);
         }
+        done.set(true);
         for (Thread t : workers) {
             t.join(10_000);
         }
         assertEquals(List.of(), List.copyOf(failures));
-        assertTrue(changes > 100, "only " + changes + " changes");
         for (WatchedStore s : watched) {
             assertEquals(0, s.violations(), "a request met a closed store, or a close met a request");
         }
@@ -205,13 +215,13 @@ class RuntimeExportsTest {
         assertTrue(target.count(AoeTarget.Counter.SECTORS_READ) > 1000);
     }
 
-    private void hammer(long seed, int slots, long end, Queue<String> failures) {
+    private void hammer(long seed, int slots, AtomicBoolean done, Queue<String> failures) {
         Random random = new Random(seed);
         try (Arena arena = Arena.ofConfined()) {
             FrameBatch out = new FrameBatch(4, target.config().maxFrame(), arena);
             ByteBuffer wire = ByteBuffer.allocate(1514);
             int tag = 0;
-            while (System.nanoTime() < end && failures.size() < 10) {
+            while (!done.get() && failures.size() < 10) {
                 if (out.capacity() < target.maxRepliesPerRequest()) {
                     out = new FrameBatch(
                             target.maxRepliesPerRequest() + 4, target.config().maxFrame(), arena);
