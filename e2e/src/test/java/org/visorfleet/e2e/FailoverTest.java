@@ -75,6 +75,8 @@ class FailoverTest {
                             dataA.toString(),
                             "--https-port",
                             "0",
+                            "--boot-http-port",
+                            "0",
                             "--bind",
                             "127.0.0.1");
                     CliProcess b = CliProcess.start(
@@ -84,6 +86,8 @@ class FailoverTest {
                             "--data",
                             dataB.toString(),
                             "--https-port",
+                            "0",
+                            "--boot-http-port",
                             "0",
                             "--bind",
                             "127.0.0.1")) {

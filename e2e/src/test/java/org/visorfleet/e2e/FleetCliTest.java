@@ -419,6 +419,8 @@ class FleetCliTest {
                 data.toString(),
                 "--https-port",
                 Integer.toString(port),
+                "--boot-http-port",
+                "0",
                 "--bind",
                 "127.0.0.1");
         try {

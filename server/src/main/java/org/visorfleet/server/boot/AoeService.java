@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.visorfleet.aoe.codec.MacAddress;
@@ -384,12 +383,6 @@ public final class AoeService implements AutoCloseable {
             link.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "closing AoE link: {0}", e.toString());
-        }
-    }
-
-    public Optional<String> problem(String address) {
-        synchronized (this) {
-            return Optional.ofNullable(problems.get(address));
         }
     }
 

@@ -43,7 +43,7 @@ public final class BootClients {
     /** What a machine asking for its boot script gets. */
     public sealed interface Decision {
         /** Unknown until now, or still waiting for an administrator. */
-        record Pending(MacAddress mac, boolean registeredNow) implements Decision {}
+        record Pending(MacAddress mac) implements Decision {}
 
         /** An administrator chose not to boot it from the network. */
         record Ignored(MacAddress mac) implements Decision {}
@@ -84,7 +84,7 @@ public final class BootClients {
             Optional<Row> row = find(c, mac);
             if (row.isEmpty()) {
                 if (count(c, "pending") >= MAX_PENDING) {
-                    return new Decision.Pending(mac, false);
+                    return new Decision.Pending(mac);
                 }
                 Sql.update(
                         c,
@@ -94,12 +94,12 @@ public final class BootClients {
                         remote);
                 events.append(
                         c, "boot.pending", "remote:" + remote, null, mac + " asked to boot; waiting for approval");
-                return new Decision.Pending(mac, true);
+                return new Decision.Pending(mac);
             }
             Row r = row.get();
             Sql.update(c, "UPDATE boot_clients SET last_address = ? WHERE mac = ?", remote, mac.toString());
             return switch (r.status()) {
-                case "pending" -> new Decision.Pending(mac, false);
+                case "pending" -> new Decision.Pending(mac);
                 case "ignored" -> new Decision.Ignored(mac);
                 default -> approved(c, r, mac, now);
             };

@@ -1,5 +1,6 @@
 package org.visorfleet.server.boot;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -51,7 +52,15 @@ public final class BootHttp implements AutoCloseable {
         jetty.addConnector(connector);
         jetty.setHandler(new ScriptHandler(scripts, events));
         jetty.setStopTimeout(1_000);
-        jetty.start();
+        try {
+            jetty.start();
+        } catch (IOException e) {
+            jetty.stop();
+            throw new IOException(
+                    "cannot serve boot scripts on " + bindHost + ":" + port + " (" + e.getMessage()
+                            + "); choose another --boot-http-port, or 0 to serve none",
+                    e);
+        }
         return new BootHttp(jetty, connector);
     }
 
