@@ -250,11 +250,11 @@ public final class FleetServer implements AutoCloseable {
                             AgentPathWarmup.PATH, warmup),
                     apiTokens,
                     events));
-            jetty.start();
             if (options.bootHttpPort() != null) {
                 bootHttp =
                         BootHttp.start(options.bindHost(), options.bootHttpPort(), new BootScripts(machines), events);
             }
+            jetty.start();
             if (!options.warmup().isZero()) {
                 String self = options.bindHost().equals("0.0.0.0")
                         ? "127.0.0.1"
