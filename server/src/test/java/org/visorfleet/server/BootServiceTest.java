@@ -26,6 +26,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.visorfleet.agent.Agent;
+import org.visorfleet.agent.AgentData;
+import org.visorfleet.agent.enroll.AgentEnroller;
+import org.visorfleet.agent.link.LinkListener;
+import org.visorfleet.agent.link.ServerLink;
 import org.visorfleet.aoe.codec.MacAddress;
 import org.visorfleet.aoe.initiator.AoeDisk;
 import org.visorfleet.aoe.initiator.AoeInitiator;
@@ -239,6 +244,42 @@ class BootServiceTest {
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString())
                         .statusCode());
+    }
+
+    /** A desktop whose agent reports a MAC that network-boots is tied to its boot record. */
+    @Test
+    void anEnrolledAgentIsTiedToTheBootRecordOfItsMac() throws Exception {
+        List<String> macs = new org.visorfleet.agent.inventory.InventoryCollector(temp, "test")
+                .collect()
+                .macAddresses();
+        // A machine property, not a tool: a host without any Ethernet interface cannot run this.
+        org.junit.jupiter.api.Assumptions.assumeFalse(macs.isEmpty(), "no Ethernet interface with a MAC here");
+        MacAddress mine = MacAddress.of(macs.getFirst());
+        assertEquals(201, api.post("/api/v1/groups", Map.of("name", "lab")).status());
+        assertEquals(
+                200,
+                api.post("/api/v1/boot/clients/" + mine + "/approve", Map.of("group", "lab"))
+                        .status());
+
+        Path agentDir = temp.resolve("agent");
+        AgentEnroller.enroll(URI.create(server.url()), api.enrollmentToken(null), agentDir, "desk-7");
+        Agent agent = Agent.open(new AgentData(agentDir), List.of(), ServerLink.Timing.defaults(), LinkListener.NONE);
+        Thread running = Thread.ofVirtual().start(() -> {
+            try {
+                agent.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            await("desk-7's boot record", () -> "desk-7"
+                    .equals(machine(mine).get("client").asText(null)));
+            JsonNode boot = api.get("/api/v1/clients/desk-7/boot").body().get("items");
+            assertEquals(mine.toString(), boot.get(0).get("mac").asText(), boot.toString());
+        } finally {
+            agent.close();
+            running.join(5_000);
+        }
     }
 
     JsonNode machine(MacAddress mac) {
