@@ -3,12 +3,8 @@ package org.visorfleet.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code visorfleet boot ...}: network-booting machines and what their groups boot. */
 @Command(
@@ -29,20 +25,14 @@ final class BootCli {
     }
 
     @Command(name = "clients", mixinStandardHelpOptions = true, description = "List network-booting machines.")
-    static final class Clients implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiSession.Login login;
-
+    static final class Clients extends AdminCommand {
         @Option(names = "--status", paramLabel = "STATUS", description = "pending, approved or ignored")
         String status;
 
         @Override
         public Integer call() throws Exception {
-            JsonNode list = login.open(spec.commandLine().getErr())
-                    .get("/api/v1/boot/clients" + (status == null ? "" : "?status=" + ApiSession.encode(status)));
+            JsonNode list =
+                    api().get("/api/v1/boot/clients" + (status == null ? "" : "?status=" + ApiSession.encode(status)));
             Table table = new Table(
                     "MAC", "STATUS", "NAME", "GROUP", "CLIENT", "BOOTS", "LAST BOOT", "EXPORT", "READ", "WRITTEN");
             for (JsonNode b : list.get("items")) {
@@ -58,7 +48,7 @@ final class BootCli {
                         Table.bytes(b.get("bytesRead").asLong()),
                         Table.bytes(b.get("bytesWritten").asLong()));
             }
-            table.print(spec.commandLine().getOut());
+            table.print(out());
             return 0;
         }
     }
@@ -67,13 +57,7 @@ final class BootCli {
             name = "approve",
             mixinStandardHelpOptions = true,
             description = "Approve a machine into a group (or move it); it boots the group's export.")
-    static final class Approve implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiSession.Login login;
-
+    static final class Approve extends AdminCommand {
         @Option(names = "--mac", required = true, paramLabel = "MAC")
         String mac;
 
@@ -88,31 +72,23 @@ final class BootCli {
             Map<String, Object> body = new HashMap<>();
             body.put("group", group);
             body.put("name", name);
-            JsonNode b = login.open(spec.commandLine().getErr()).post(path(mac) + "/approve", body);
-            spec.commandLine()
-                    .getOut()
-                    .println("approved " + b.get("mac").asText() + " as "
-                            + b.get("name").asText() + " in group "
-                            + b.get("group").asText());
+            JsonNode b = api().post(path(mac) + "/approve", body);
+            out().println("approved " + b.get("mac").asText() + " as "
+                    + b.get("name").asText() + " in group "
+                    + b.get("group").asText());
             return 0;
         }
     }
 
     @Command(name = "ignore", mixinStandardHelpOptions = true, description = "Never boot a machine from the network.")
-    static final class Ignore implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiSession.Login login;
-
+    static final class Ignore extends AdminCommand {
         @Option(names = "--mac", required = true, paramLabel = "MAC")
         String mac;
 
         @Override
         public Integer call() throws Exception {
-            login.open(spec.commandLine().getErr()).post(path(mac) + "/ignore", Map.of());
-            spec.commandLine().getOut().println("ignoring " + mac);
+            api().post(path(mac) + "/ignore", Map.of());
+            out().println("ignoring " + mac);
             return 0;
         }
     }
@@ -121,20 +97,14 @@ final class BootCli {
             name = "forget",
             mixinStandardHelpOptions = true,
             description = "Forget a machine; its next boot registers it as pending again.")
-    static final class Forget implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiSession.Login login;
-
+    static final class Forget extends AdminCommand {
         @Option(names = "--mac", required = true, paramLabel = "MAC")
         String mac;
 
         @Override
         public Integer call() throws Exception {
-            login.open(spec.commandLine().getErr()).delete(path(mac));
-            spec.commandLine().getOut().println("forgot " + mac);
+            api().delete(path(mac));
+            out().println("forgot " + mac);
             return 0;
         }
     }
@@ -143,13 +113,7 @@ final class BootCli {
             name = "group",
             mixinStandardHelpOptions = true,
             description = "Set the export a group's machines boot (--export none: nothing).")
-    static final class Group implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiSession.Login login;
-
+    static final class Group extends AdminCommand {
         @Option(names = "--group", required = true, paramLabel = "GROUP")
         String group;
 
@@ -160,11 +124,8 @@ final class BootCli {
         public Integer call() throws Exception {
             Map<String, Object> body = new HashMap<>();
             body.put("export", "none".equals(export) ? null : export);
-            login.open(spec.commandLine().getErr())
-                    .put("/api/v1/groups/" + ApiSession.encode(group) + "/boot-export", body);
-            spec.commandLine()
-                    .getOut()
-                    .println("group " + group + (body.get("export") == null ? " boots nothing" : " boots " + export));
+            api().put("/api/v1/groups/" + ApiSession.encode(group) + "/boot-export", body);
+            out().println("group " + group + (body.get("export") == null ? " boots nothing" : " boots " + export));
             return 0;
         }
     }

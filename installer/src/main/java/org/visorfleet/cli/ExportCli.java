@@ -3,13 +3,9 @@ package org.visorfleet.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code visorfleet export ...}: AoE exports of image versions and their per-client overlays. */
 @Command(
@@ -34,13 +30,7 @@ final class ExportCli {
             name = "create",
             mixinStandardHelpOptions = true,
             description = "Export an image version over AoE; prints its address (eSHELF.SLOT).")
-    static final class Create implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiSession.Login login;
-
+    static final class Create extends AdminCommand {
         @Option(
                 names = "--image",
                 required = true,
@@ -58,28 +48,20 @@ final class ExportCli {
             body.put("image", ref.name());
             body.put("version", ref.version());
             body.put("address", address);
-            JsonNode e = login.open(spec.commandLine().getErr()).post("/api/v1/exports", body);
+            JsonNode e = api().post("/api/v1/exports", body);
             if (!e.get("served").asBoolean()) {
-                spec.commandLine()
-                        .getErr()
-                        .println("warning: not served yet: " + e.get("problem").asText());
+                err().println("warning: not served yet: " + e.get("problem").asText());
             }
-            spec.commandLine().getOut().println(e.get("address").asText());
+            out().println(e.get("address").asText());
             return 0;
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the exports.")
-    static final class ListExports implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiSession.Login login;
-
+    static final class ListExports extends AdminCommand {
         @Override
         public Integer call() throws Exception {
-            JsonNode exports = login.open(spec.commandLine().getErr()).get("/api/v1/exports");
+            JsonNode exports = api().get("/api/v1/exports");
             Table table = new Table("ADDRESS", "IMAGE", "SIZE", "GROUPS", "SERVED");
             for (JsonNode e : exports.get("items")) {
                 table.row(
@@ -96,7 +78,7 @@ final class ExportCli {
                                 ? "yes"
                                 : "no: " + e.get("problem").asText());
             }
-            table.print(spec.commandLine().getOut());
+            table.print(out());
             return 0;
         }
     }
@@ -105,20 +87,14 @@ final class ExportCli {
             name = "delete",
             mixinStandardHelpOptions = true,
             description = "Stop exporting ADDRESS and discard its overlays (refused while a group boots it).")
-    static final class Delete implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiSession.Login login;
-
+    static final class Delete extends AdminCommand {
         @Parameters(paramLabel = "ADDRESS")
         String address;
 
         @Override
         public Integer call() throws Exception {
-            login.open(spec.commandLine().getErr()).delete(path(address));
-            spec.commandLine().getOut().println("deleted " + address);
+            api().delete(path(address));
+            out().println("deleted " + address);
             return 0;
         }
     }
@@ -127,19 +103,13 @@ final class ExportCli {
             name = "overlays",
             mixinStandardHelpOptions = true,
             description = "List the clients' copy-on-write overlays of ADDRESS.")
-    static final class Overlays implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiSession.Login login;
-
+    static final class Overlays extends AdminCommand {
         @Parameters(paramLabel = "ADDRESS")
         String address;
 
         @Override
         public Integer call() throws Exception {
-            JsonNode overlays = login.open(spec.commandLine().getErr()).get(path(address) + "/overlays");
+            JsonNode overlays = api().get(path(address) + "/overlays");
             Table table = new Table("CLIENT", "WRITTEN", "ON DISK", "LAST WRITE");
             for (JsonNode o : overlays.get("items")) {
                 long onDisk = o.get("fileBytesOnDisk").asLong();
@@ -149,7 +119,7 @@ final class ExportCli {
                         onDisk < 0 ? "?" : Table.bytes(onDisk),
                         Table.time(o.get("lastWrite")));
             }
-            table.print(spec.commandLine().getOut());
+            table.print(out());
             return 0;
         }
     }
@@ -158,13 +128,7 @@ final class ExportCli {
             name = "reset",
             mixinStandardHelpOptions = true,
             description = "Discard a client's overlay: it boots the golden image again.")
-    static final class Reset implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiSession.Login login;
-
+    static final class Reset extends AdminCommand {
         @Parameters(paramLabel = "ADDRESS")
         String address;
 
@@ -176,9 +140,8 @@ final class ExportCli {
 
         @Override
         public Integer call() throws Exception {
-            login.open(spec.commandLine().getErr())
-                    .delete(path(address) + "/overlays/" + ApiSession.encode(mac) + (force ? "?force=true" : ""));
-            spec.commandLine().getOut().println("reset " + address + " for " + mac);
+            api().delete(path(address) + "/overlays/" + ApiSession.encode(mac) + (force ? "?force=true" : ""));
+            out().println("reset " + address + " for " + mac);
             return 0;
         }
     }
@@ -189,13 +152,7 @@ final class ExportCli {
             description =
                     "Make a client's view of ADDRESS (golden image plus its overlay) a new image version; prints NAME:VERSION."
                             + " Shut the client down first.")
-    static final class Promote implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiSession.Login login;
-
+    static final class Promote extends AdminCommand {
         @Parameters(paramLabel = "ADDRESS")
         String address;
 
@@ -216,11 +173,8 @@ final class ExportCli {
             Map<String, Object> body = new HashMap<>();
             body.put("image", image);
             body.put("description", description);
-            JsonNode v = login.open(spec.commandLine().getErr())
-                    .post(path(address) + "/overlays/" + ApiSession.encode(mac) + "/promote", body);
-            spec.commandLine()
-                    .getOut()
-                    .println(v.get("image").asText() + ":" + v.get("version").asInt());
+            JsonNode v = api().post(path(address) + "/overlays/" + ApiSession.encode(mac) + "/promote", body);
+            out().println(v.get("image").asText() + ":" + v.get("version").asInt());
             return 0;
         }
     }

@@ -3,13 +3,9 @@ package org.visorfleet.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code visorfleet group ...}: client groups. */
 @Command(
@@ -20,13 +16,7 @@ import picocli.CommandLine.Spec;
 final class GroupCli {
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a group.")
-    static final class Create implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiSession.Login login;
-
+    static final class Create extends AdminCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
@@ -38,23 +28,17 @@ final class GroupCli {
             Map<String, Object> body = new HashMap<>();
             body.put("name", name);
             body.put("description", description);
-            login.open(spec.commandLine().getErr()).post("/api/v1/groups", body);
-            spec.commandLine().getOut().println("created group " + name);
+            api().post("/api/v1/groups", body);
+            out().println("created group " + name);
             return 0;
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List groups.")
-    static final class ListGroups implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiSession.Login login;
-
+    static final class ListGroups extends AdminCommand {
         @Override
         public Integer call() throws Exception {
-            JsonNode groups = login.open(spec.commandLine().getErr()).get("/api/v1/groups");
+            JsonNode groups = api().get("/api/v1/groups");
             Table table = new Table("GROUP", "CLIENTS", "BOOTS", "DESCRIPTION");
             for (JsonNode g : groups.get("items")) {
                 table.row(
@@ -63,7 +47,7 @@ final class GroupCli {
                         g.get("bootExport").asText(null),
                         g.get("description").asText());
             }
-            table.print(spec.commandLine().getOut());
+            table.print(out());
             return 0;
         }
     }

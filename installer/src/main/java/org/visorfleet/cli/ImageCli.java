@@ -9,13 +9,9 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code visorfleet image ...}: the golden image library. Versions are named {@code NAME:VERSION}. */
 @Command(
@@ -51,13 +47,7 @@ final class ImageCli {
             name = "import",
             mixinStandardHelpOptions = true,
             description = "Upload a raw disk image as the next version of image NAME; prints NAME:VERSION.")
-    static final class Import implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiSession.Login login;
-
+    static final class Import extends AdminCommand {
         @Option(names = "--name", required = true, paramLabel = "NAME", description = "image name (a DNS label)")
         String name;
 
@@ -72,11 +62,11 @@ final class ImageCli {
 
         @Override
         public Integer call() throws Exception {
-            var err = spec.commandLine().getErr();
+            var err = err();
             long size = Files.size(file); // fails early, with the path, if missing
             long start = System.nanoTime();
             String sha = sha256(file);
-            ApiSession api = login.open(err);
+            ApiSession api = api();
             String path = "/api/v1/images/" + ApiSession.encode(name) + "/versions?sha256=" + sha
                     + (description == null ? "" : "&description=" + ApiSession.encode(description));
             JsonNode v = api.upload(path, file);
@@ -95,7 +85,7 @@ final class ImageCli {
                     size / 1048576.0 / Math.max(seconds, 1e-3),
                     publish ? ", published" : "");
             err.flush();
-            spec.commandLine().getOut().println(name + ":" + version);
+            out().println(name + ":" + version);
             return 0;
         }
 
@@ -114,16 +104,10 @@ final class ImageCli {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List images and their versions.")
-    static final class ListImages implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiSession.Login login;
-
+    static final class ListImages extends AdminCommand {
         @Override
         public Integer call() throws Exception {
-            JsonNode images = login.open(spec.commandLine().getErr()).get("/api/v1/images");
+            JsonNode images = api().get("/api/v1/images");
             Table table = new Table("VERSION", "SIZE", "SHA256", "PUBLISHED", "EXPORTS", "CREATED", "DESCRIPTION");
             for (JsonNode image : images.get("items")) {
                 for (JsonNode v : image.get("versions")) {
@@ -142,7 +126,7 @@ final class ImageCli {
                             v.get("description").asText());
                 }
             }
-            table.print(spec.commandLine().getOut());
+            table.print(out());
             return 0;
         }
     }
@@ -151,22 +135,15 @@ final class ImageCli {
             name = "publish",
             mixinStandardHelpOptions = true,
             description = "Make NAME:VERSION the version new exports of NAME use.")
-    static final class Publish implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiSession.Login login;
-
+    static final class Publish extends AdminCommand {
         @Parameters(paramLabel = "NAME:VERSION")
         String ref;
 
         @Override
         public Integer call() throws Exception {
             Ref r = Ref.parse(ref).requireVersion();
-            login.open(spec.commandLine().getErr())
-                    .post("/api/v1/images/" + ApiSession.encode(r.name()) + "/publish", Map.of("version", r.version()));
-            spec.commandLine().getOut().println("published " + r.name() + ":" + r.version());
+            api().post("/api/v1/images/" + ApiSession.encode(r.name()) + "/publish", Map.of("version", r.version()));
+            out().println("published " + r.name() + ":" + r.version());
             return 0;
         }
     }
@@ -175,22 +152,15 @@ final class ImageCli {
             name = "delete",
             mixinStandardHelpOptions = true,
             description = "Delete NAME:VERSION (refused while an export uses it or it is published).")
-    static final class Delete implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ApiSession.Login login;
-
+    static final class Delete extends AdminCommand {
         @Parameters(paramLabel = "NAME:VERSION")
         String ref;
 
         @Override
         public Integer call() throws Exception {
             Ref r = Ref.parse(ref).requireVersion();
-            login.open(spec.commandLine().getErr())
-                    .delete("/api/v1/images/" + ApiSession.encode(r.name()) + "/versions/" + r.version());
-            spec.commandLine().getOut().println("deleted " + r.name() + ":" + r.version());
+            api().delete("/api/v1/images/" + ApiSession.encode(r.name()) + "/versions/" + r.version());
+            out().println("deleted " + r.name() + ":" + r.version());
             return 0;
         }
     }
