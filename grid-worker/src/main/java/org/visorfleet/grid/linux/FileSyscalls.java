@@ -321,7 +321,9 @@ final class FileSyscalls {
             return -Errno.EINVAL;
         }
         if (!path.value().equals("/proc/self/exe")) {
-            return resolve(AT_FDCWD, path.value()) == null ? -Errno.ENOENT : -Errno.EINVAL;
+            String name = resolve(AT_FDCWD, path.value());
+            boolean exists = files.inputs().containsKey(name) || outputs.containsKey(name) || "".equals(name);
+            return exists ? -Errno.EINVAL : -Errno.ENOENT; // existing files are not symbolic links
         }
         byte[] target = (JobFiles.CWD + "/" + files.programName()).getBytes(StandardCharsets.UTF_8);
         int n = (int) Math.min(size, target.length);
