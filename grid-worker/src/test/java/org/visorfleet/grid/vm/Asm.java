@@ -23,7 +23,7 @@ final class Asm {
         return this;
     }
 
-    Asm add(int... insns) {
+    Asm code(int... insns) {
         for (int insn : insns) {
             i32(insn);
         }

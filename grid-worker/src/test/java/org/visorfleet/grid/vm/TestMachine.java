@@ -35,7 +35,7 @@ final class TestMachine {
 
     /** Runs {@code insns} followed by an ecall and checks that the run ends at that ecall. */
     Hart exec(int... insns) {
-        Asm program = new Asm().add(insns).i32(Asm.ECALL);
+        Asm program = new Asm().code(insns).i32(Asm.ECALL);
         load(program);
         assertEquals(Stop.ECALL, run());
         assertEquals(CODE + program.size(), hart.pc());
