@@ -1,0 +1,375 @@
+package org.visorfleet.grid.vm;
+
+import static org.visorfleet.grid.vm.Op.*;
+
+/**
+ * One RV64IMAFDC (+ Zicsr, Zifencei) user-mode hardware thread over a {@link GuestMemory}: an
+ * interpreter over pre-decoded instructions.
+ *
+ * <p><b>Decoding.</b> Each halfword of an executable page gets a slot, decoded on first execution and
+ * reused until the page's code is dropped (guest or host write to the page, {@code fence.i},
+ * unmapping, losing execute permission). A store that modifies code already decoded in the current
+ * block takes effect from the next taken branch, jump or page crossing; {@code fence.i} makes it
+ * take effect at once.
+ *
+ * <p><b>Metering and determinism.</b> {@link #instret()} counts retired instructions exactly (faulting,
+ * illegal and {@code ebreak} instructions do not retire; {@code ecall} does). The budget of
+ * {@link #run} is checked only where a block ends: a taken branch or jump, {@code fence.i}, or
+ * falling into the next page. So a run may overshoot its budget by the length of one straight-line
+ * block, but where it stops depends only on the program and the budget. The {@code cycle} CSR
+ * equals {@code instret}, and {@code time} is {@code instret / 100}. Nothing depends on the host:
+ * floating point is computed with IEEE semantics in Java (and exactly where Java cannot), and no
+ * host clock is read.
+ *
+ * <p><b>Errors.</b> Guest behaviour never throws: faults, illegal instructions, {@code ebreak} and
+ * {@code ecall} end {@link #run} with a {@link Stop}. Host misuse (non-positive budget, register
+ * index out of range) throws {@link IllegalArgumentException} or {@link IndexOutOfBoundsException}.
+ *
+ * <p><b>Threads.</b> Single-threaded: a hart and its memory are used by one thread at a time.
+ */
+public final class Hart {
+    private static final int SINK = 32;
+
+    private final GuestMemory memory;
+    /** x0..x31, and slot 32: the destination of decoded writes to x0, never read. */
+    private final long[] x = new long[33];
+
+    private final Fpu fpu = new Fpu(x);
+    private final Atomics atomics;
+    private long pc;
+    private long instret;
+
+    public Hart(GuestMemory memory) {
+        this.memory = memory;
+        this.atomics = new Atomics(memory);
+    }
+
+    public GuestMemory memory() {
+        return memory;
+    }
+
+    /** Integer register {@code i} (x0 reads 0). */
+    public long x(int i) {
+        java.util.Objects.checkIndex(i, 32);
+        return x[i];
+    }
+
+    /** Sets integer register {@code i}; writes to x0 are ignored. */
+    public void setX(int i, long value) {
+        java.util.Objects.checkIndex(i, 32);
+        if (i != 0) {
+            x[i] = value;
+        }
+    }
+
+    /** The raw 64 bits of FP register {@code i} (a single is NaN-boxed). */
+    public long f(int i) {
+        java.util.Objects.checkIndex(i, 32);
+        return fpu.f[i];
+    }
+
+    public void setF(int i, long rawBits) {
+        java.util.Objects.checkIndex(i, 32);
+        fpu.f[i] = rawBits;
+    }
+
+    /** The fcsr register: frm in bits 5..7, fflags (NV DZ OF UF NX) in bits 0..4. */
+    public int fcsr() {
+        return fpu.status.fcsr();
+    }
+
+    public void setFcsr(int value) {
+        fpu.status.setFcsr(value);
+    }
+
+    public long pc() {
+        return pc;
+    }
+
+    public void setPc(long pc) {
+        this.pc = pc;
+    }
+
+    /** Instructions retired since this hart was created. */
+    public long instret() {
+        return instret;
+    }
+
+    /**
+     * Runs from {@link #pc()} until the guest stops or, at the end of a block, at least {@code budget}
+     * instructions have retired in this call.
+     */
+    public Stop run(long budget) {
+        if (budget <= 0) {
+            throw new IllegalArgumentException("budget must be positive: " + budget);
+        }
+        final long[] x = this.x;
+        final long[] f = fpu.f;
+        final GuestMemory mem = memory;
+        long count = 0;
+        long next = pc;
+        long base = 0;
+        int idx = 0;
+        try {
+            block:
+            while (true) {
+                base = next & ~(long) GuestMemory.OFFSET_MASK;
+                idx = (int) (next & GuestMemory.OFFSET_MASK) >>> 1;
+                Page page = mem.executablePage(next);
+                long[] code = mem.codeOf(page);
+                int epoch = mem.codeEpoch();
+                while (true) {
+                    long target;
+                    jump:
+                    {
+                        long w = code[idx];
+                        int op = (int) w & 0xFF;
+                        switch (op) {
+                            case UNDECODED -> {
+                                code[idx] = decodeSlot(page, idx, base);
+                                continue;
+                            }
+                            case PAGE_END -> {
+                                next = base + ((long) idx << 1);
+                                if (count >= budget) {
+                                    return exhausted(next, count);
+                                }
+                                continue block;
+                            }
+                            case NOP -> {}
+                            case LUI -> x[rd(w)] = imm(w);
+                            case AUIPC -> x[rd(w)] = base + ((long) idx << 1) + imm(w);
+                            case JAL -> {
+                                long here = base + ((long) idx << 1);
+                                x[rd(w)] = here + (halfwords(w) << 1);
+                                target = here + imm(w);
+                                break jump;
+                            }
+                            case JALR -> {
+                                target = (x[rs1(w)] + imm(w)) & ~1L;
+                                x[rd(w)] = base + ((long) (idx + halfwords(w)) << 1);
+                                break jump;
+                            }
+                            case BEQ -> {
+                                if (x[rs1(w)] == x[rs2(w)]) {
+                                    target = base + ((long) idx << 1) + imm(w);
+                                    break jump;
+                                }
+                            }
+                            case BNE -> {
+                                if (x[rs1(w)] != x[rs2(w)]) {
+                                    target = base + ((long) idx << 1) + imm(w);
+                                    break jump;
+                                }
+                            }
+                            case BLT -> {
+                                if (x[rs1(w)] < x[rs2(w)]) {
+                                    target = base + ((long) idx << 1) + imm(w);
+                                    break jump;
+                                }
+                            }
+                            case BGE -> {
+                                if (x[rs1(w)] >= x[rs2(w)]) {
+                                    target = base + ((long) idx << 1) + imm(w);
+                                    break jump;
+                                }
+                            }
+                            case BLTU -> {
+                                if (Long.compareUnsigned(x[rs1(w)], x[rs2(w)]) < 0) {
+                                    target = base + ((long) idx << 1) + imm(w);
+                                    break jump;
+                                }
+                            }
+                            case BGEU -> {
+                                if (Long.compareUnsigned(x[rs1(w)], x[rs2(w)]) >= 0) {
+                                    target = base + ((long) idx << 1) + imm(w);
+                                    break jump;
+                                }
+                            }
+                            case LB -> x[rd(w)] = (byte) mem.load8(x[rs1(w)] + imm(w));
+                            case LH -> x[rd(w)] = (short) mem.load16(x[rs1(w)] + imm(w));
+                            case LW -> x[rd(w)] = (int) mem.load32(x[rs1(w)] + imm(w));
+                            case LD -> x[rd(w)] = mem.load64(x[rs1(w)] + imm(w));
+                            case LBU -> x[rd(w)] = mem.load8(x[rs1(w)] + imm(w));
+                            case LHU -> x[rd(w)] = mem.load16(x[rs1(w)] + imm(w));
+                            case LWU -> x[rd(w)] = mem.load32(x[rs1(w)] + imm(w));
+                            case SB -> mem.store8(x[rs1(w)] + imm(w), x[rs2(w)]);
+                            case SH -> mem.store16(x[rs1(w)] + imm(w), x[rs2(w)]);
+                            case SW -> mem.store32(x[rs1(w)] + imm(w), x[rs2(w)]);
+                            case SD -> mem.store64(x[rs1(w)] + imm(w), x[rs2(w)]);
+                            case ADDI -> x[rd(w)] = x[rs1(w)] + imm(w);
+                            case SLTI -> x[rd(w)] = x[rs1(w)] < imm(w) ? 1 : 0;
+                            case SLTIU -> x[rd(w)] = Long.compareUnsigned(x[rs1(w)], imm(w)) < 0 ? 1 : 0;
+                            case XORI -> x[rd(w)] = x[rs1(w)] ^ imm(w);
+                            case ORI -> x[rd(w)] = x[rs1(w)] | imm(w);
+                            case ANDI -> x[rd(w)] = x[rs1(w)] & imm(w);
+                            case SLLI -> x[rd(w)] = x[rs1(w)] << imm(w);
+                            case SRLI -> x[rd(w)] = x[rs1(w)] >>> imm(w);
+                            case SRAI -> x[rd(w)] = x[rs1(w)] >> imm(w);
+                            case ADD -> x[rd(w)] = x[rs1(w)] + x[rs2(w)];
+                            case SUB -> x[rd(w)] = x[rs1(w)] - x[rs2(w)];
+                            case SLL -> x[rd(w)] = x[rs1(w)] << x[rs2(w)]; // Java masks long shifts to 6 bits
+                            case SLT -> x[rd(w)] = x[rs1(w)] < x[rs2(w)] ? 1 : 0;
+                            case SLTU -> x[rd(w)] = Long.compareUnsigned(x[rs1(w)], x[rs2(w)]) < 0 ? 1 : 0;
+                            case XOR -> x[rd(w)] = x[rs1(w)] ^ x[rs2(w)];
+                            case SRL -> x[rd(w)] = x[rs1(w)] >>> x[rs2(w)];
+                            case SRA -> x[rd(w)] = x[rs1(w)] >> x[rs2(w)];
+                            case OR -> x[rd(w)] = x[rs1(w)] | x[rs2(w)];
+                            case AND -> x[rd(w)] = x[rs1(w)] & x[rs2(w)];
+                            case ADDIW -> x[rd(w)] = (int) x[rs1(w)] + imm(w);
+                            case SLLIW -> x[rd(w)] = (int) x[rs1(w)] << imm(w);
+                            case SRLIW -> x[rd(w)] = (int) x[rs1(w)] >>> imm(w);
+                            case SRAIW -> x[rd(w)] = (int) x[rs1(w)] >> imm(w);
+                            case ADDW -> x[rd(w)] = (int) x[rs1(w)] + (int) x[rs2(w)];
+                            case SUBW -> x[rd(w)] = (int) x[rs1(w)] - (int) x[rs2(w)];
+                            case SLLW -> x[rd(w)] = (int) x[rs1(w)] << (int) x[rs2(w)]; // masked to 5 bits
+                            case SRLW -> x[rd(w)] = (int) x[rs1(w)] >>> (int) x[rs2(w)];
+                            case SRAW -> x[rd(w)] = (int) x[rs1(w)] >> (int) x[rs2(w)];
+                            case MUL -> x[rd(w)] = x[rs1(w)] * x[rs2(w)];
+                            case MULH -> x[rd(w)] = Math.multiplyHigh(x[rs1(w)], x[rs2(w)]);
+                            case MULHSU -> x[rd(w)] = Alu.mulhsu(x[rs1(w)], x[rs2(w)]);
+                            case MULHU -> x[rd(w)] = Math.unsignedMultiplyHigh(x[rs1(w)], x[rs2(w)]);
+                            case DIV -> x[rd(w)] = Alu.div(x[rs1(w)], x[rs2(w)]);
+                            case DIVU -> x[rd(w)] = Alu.divu(x[rs1(w)], x[rs2(w)]);
+                            case REM -> x[rd(w)] = Alu.rem(x[rs1(w)], x[rs2(w)]);
+                            case REMU -> x[rd(w)] = Alu.remu(x[rs1(w)], x[rs2(w)]);
+                            case MULW -> x[rd(w)] = (int) x[rs1(w)] * (int) x[rs2(w)];
+                            case DIVW -> x[rd(w)] = Alu.divw(x[rs1(w)], x[rs2(w)]);
+                            case DIVUW -> x[rd(w)] = Alu.divuw(x[rs1(w)], x[rs2(w)]);
+                            case REMW -> x[rd(w)] = Alu.remw(x[rs1(w)], x[rs2(w)]);
+                            case REMUW -> x[rd(w)] = Alu.remuw(x[rs1(w)], x[rs2(w)]);
+                            case FLW -> f[rd(w)] = Fpu.box((int) mem.load32(x[rs1(w)] + imm(w)));
+                            case FLD -> f[rd(w)] = mem.load64(x[rs1(w)] + imm(w));
+                            case FSW -> mem.store32(x[rs1(w)] + imm(w), f[rs2(w)]);
+                            case FSD -> mem.store64(x[rs1(w)] + imm(w), f[rs2(w)]);
+                            case LR_W -> x[rd(w)] = atomics.loadReserved(x[rs1(w)], 4);
+                            case LR_D -> x[rd(w)] = atomics.loadReserved(x[rs1(w)], 8);
+                            case SC_W -> x[rd(w)] = atomics.storeConditional(x[rs1(w)], x[rs2(w)], 4);
+                            case SC_D -> x[rd(w)] = atomics.storeConditional(x[rs1(w)], x[rs2(w)], 8);
+                            case AMOSWAP_W,
+                                    AMOADD_W,
+                                    AMOXOR_W,
+                                    AMOAND_W,
+                                    AMOOR_W,
+                                    AMOMIN_W,
+                                    AMOMAX_W,
+                                    AMOMINU_W,
+                                    AMOMAXU_W,
+                                    AMOSWAP_D,
+                                    AMOADD_D,
+                                    AMOXOR_D,
+                                    AMOAND_D,
+                                    AMOOR_D,
+                                    AMOMIN_D,
+                                    AMOMAX_D,
+                                    AMOMINU_D,
+                                    AMOMAXU_D -> x[rd(w)] = atomics.amo(op, x[rs1(w)], x[rs2(w)]);
+                            case CSRRW, CSRRS, CSRRC, CSRRWI, CSRRSI, CSRRCI -> x[rd(w)] = csr(op, w, instret + count);
+                            case FENCE_I -> {
+                                mem.flushCode();
+                                target = base + ((long) idx << 1) + 4;
+                                break jump;
+                            }
+                            case ECALL -> {
+                                pc = base + ((long) idx << 1) + 4;
+                                instret += count + 1;
+                                atomics.clearReservation();
+                                return Stop.ECALL;
+                            }
+                            case EBREAK -> {
+                                return stopAt(new Stop.Breakpoint(base + ((long) idx << 1)), count);
+                            }
+                            case ILLEGAL -> {
+                                return stopAt(new Stop.IllegalInstruction(base + ((long) idx << 1), imm(w)), count);
+                            }
+                            default -> fpu.execute(op, w);
+                        }
+                        idx += halfwords(w);
+                        count++;
+                        continue;
+                    }
+                    count++;
+                    if (count >= budget) {
+                        return exhausted(target, count);
+                    }
+                    if (((target ^ base) >>> GuestMemory.PAGE_SHIFT) == 0 && epoch == mem.codeEpoch()) {
+                        idx = (int) (target - base) >>> 1;
+                        continue;
+                    }
+                    next = target;
+                    continue block;
+                }
+            }
+        } catch (GuestFault fault) {
+            long at = base + ((long) idx << 1);
+            return stopAt(new Stop.Fault(fault.kind(), fault.address(), at), count);
+        } catch (IllegalInstructionTrap trap) {
+            long at = base + ((long) idx << 1);
+            return stopAt(new Stop.IllegalInstruction(at, memory.fetch32(at)), count);
+        }
+    }
+
+    /** A stop at the instruction at {@code stop}'s pc, which did not retire. */
+    private Stop stopAt(Stop stop, long count) {
+        pc = switch (stop) {
+            case Stop.Breakpoint b -> b.pc();
+            case Stop.Fault fault -> fault.pc();
+            case Stop.IllegalInstruction i -> i.pc();
+            default -> throw new IllegalStateException(stop.toString());
+        };
+        instret += count;
+        return stop;
+    }
+
+    private Stop exhausted(long nextPc, long count) {
+        pc = nextPc;
+        instret += count;
+        return Stop.BUDGET_EXHAUSTED;
+    }
+
+    private long decodeSlot(Page page, int idx, long base) {
+        int low = GuestMemory.rawHalf(page, idx << 1);
+        if ((low & 3) != 3) {
+            return Decoder.decode16(low);
+        }
+        int high;
+        if (idx + 1 < GuestMemory.SLOTS) {
+            high = GuestMemory.rawHalf(page, (idx + 1) << 1);
+        } else {
+            Page following = memory.executablePage(base + GuestMemory.PAGE_SIZE);
+            high = GuestMemory.rawHalf(following, 0);
+            memory.markStraddled(following, page);
+        }
+        return Decoder.decode32(low | high << 16);
+    }
+
+    /** Executes a CSR instruction; returns the old value for rd. {@code retired}: instret before it. */
+    private long csr(int op, long w, long retired) {
+        int number = imm(w);
+        int source = rs1(w);
+        long old =
+                switch (number) {
+                    case Csr.FFLAGS -> fpu.status.flags;
+                    case Csr.FRM -> fpu.status.frm;
+                    case Csr.FCSR -> fpu.status.fcsr();
+                    case Csr.TIME -> retired / Csr.INSTRET_PER_TIME_TICK;
+                    default -> retired; // cycle, instret
+                };
+        long operand = op >= CSRRWI ? source : x[source];
+        long value;
+        switch (op) {
+            case CSRRW, CSRRWI -> value = operand;
+            case CSRRS, CSRRSI -> value = old | operand;
+            default -> value = old & ~operand;
+        }
+        if (op == CSRRW || op == CSRRWI || source != 0) {
+            switch (number) {
+                case Csr.FFLAGS -> fpu.status.flags = (int) value & 31;
+                case Csr.FRM -> fpu.status.frm = (int) value & 7;
+                case Csr.FCSR -> fpu.status.setFcsr(value & 0xFF);
+                default -> throw new IllegalStateException("write to read-only CSR passed the decoder");
+            }
+        }
+        return old;
+    }
+}
