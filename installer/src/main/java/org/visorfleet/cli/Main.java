@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
             GroupCli.class,
             ImageCli.class,
             ExportCli.class,
-            BootCli.class
+            BootCli.class,
+            GridCli.class
         })
 public final class Main {
     /**

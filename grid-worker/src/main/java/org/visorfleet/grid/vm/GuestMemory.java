@@ -162,6 +162,15 @@ public final class GuestMemory {
         return true;
     }
 
+    /** The permissions of the page holding {@code addr}, or -1 if it is not mapped. */
+    public int protection(long addr) {
+        if (addr < 0 || addr >= ADDRESS_LIMIT) {
+            return -1;
+        }
+        Page page = pages.get(addr >>> PAGE_SHIFT);
+        return page == null ? -1 : page.prot;
+    }
+
     /**
      * The lowest page-aligned address at or above {@code hintAbove} (and above page 0) where
      * {@code length} bytes (rounded up to pages) are unmapped, or -1 when there is no such gap.

@@ -35,7 +35,7 @@ public final class RiscvPrograms {
             Map<String, byte[]> inputs,
             Set<String> outputs,
             int exitCode) {
-        static Invocation plain(String program) {
+        public static Invocation plain(String program) {
             return new Invocation(program, List.of(), new byte[0], Map.of(), Set.of(), 0);
         }
     }
