@@ -149,11 +149,9 @@ final class Fp32 {
             return slow(SoftFloat.fma(x, y, z, rm, Format.SINGLE));
         }
         float r = Math.fma(Float.intBitsToFloat(a), Float.intBitsToFloat(b), Float.intBitsToFloat(c));
-        if (r == 0) {
-            return rm == RDN ? Integer.MIN_VALUE : 0; // exact cancellation: a float result of 0 is exact here
-        }
         double s = p + z;
-        if (Math.abs(r) < SAFE_MIN || Math.abs(s) > Float.MAX_VALUE || Float.isInfinite(r)) {
+        // A zero result may be exact cancellation or underflow: either way the exact path decides.
+        if (r == 0 || Math.abs(r) < SAFE_MIN || Math.abs(s) > Float.MAX_VALUE || Float.isInfinite(r)) {
             return slow(SoftFloat.fma(x, y, z, rm, Format.SINGLE));
         }
         double bb = s - p;

@@ -118,7 +118,9 @@ final class Fp64 {
             return slow(SoftFloat.div(x, y, rm, Format.DOUBLE));
         }
         double remainder = Math.fma(-q, y, x); // exact here; its sign relative to y gives the direction
-        return finish(q, y > 0 ? remainder : -remainder, rm);
+        // A quotient is never exactly halfway between two doubles, so RMM rounds like RNE, and the
+        // remainder's magnitude (not the residual's) must not be mistaken for a tie.
+        return finish(q, y > 0 ? remainder : -remainder, rm == RMM ? RNE : rm);
     }
 
     long sqrt(long a, int rm) {
@@ -136,7 +138,7 @@ final class Fp64 {
             return slow(SoftFloat.sqrt(x, rm, Format.DOUBLE));
         }
         double r = Math.sqrt(x);
-        return finish(r, Math.fma(-r, r, x), rm);
+        return finish(r, Math.fma(-r, r, x), rm == RMM ? RNE : rm); // no ties, as for division
     }
 
     /** {@code a * b + c} rounded once; callers negate operands for fmsub/fnmadd/fnmsub. */

@@ -32,8 +32,12 @@ class FpQemuVectorsTest {
     }
 
     static Stream<Vector> vectors() throws IOException {
+        return Stream.concat(read("fp-qemu-vectors.txt"), read("fp-qemu-random.txt"));
+    }
+
+    private static Stream<Vector> read(String resource) throws IOException {
         List<Vector> out = new ArrayList<>();
-        try (var in = FpQemuVectorsTest.class.getResourceAsStream("fp-qemu-vectors.txt");
+        try (var in = FpQemuVectorsTest.class.getResourceAsStream(resource);
                 var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII))) {
             String line;
             while ((line = reader.readLine()) != null) {
