@@ -63,6 +63,9 @@ final class Fp32 {
         if (s == 0) {
             return (a ^ b) >= 0 ? a & b & Integer.MIN_VALUE : rm == RDN ? Integer.MIN_VALUE : 0;
         }
+        if (Math.abs(s) > Float.MAX_VALUE) {
+            return slow(SoftFloat.add(x, y, rm, Format.SINGLE));
+        }
         double bb = s - x;
         return finish(s, (x - (s - bb)) + (y - bb), rm);
     }
@@ -80,7 +83,7 @@ final class Fp32 {
         if (Double.isInfinite(x) || Double.isInfinite(y) || x == 0 || y == 0) {
             return bits((float) p);
         }
-        if (Math.abs(p) < SAFE_MIN) {
+        if (Math.abs(p) < SAFE_MIN || Math.abs(p) > Float.MAX_VALUE) {
             return slow(SoftFloat.mul(x, y, rm, Format.SINGLE));
         }
         return finish(p, 0, rm);
@@ -104,7 +107,7 @@ final class Fp32 {
         if (xInf || yInf || x == 0 || y == 0) {
             return bits((float) q);
         }
-        if (Math.abs(q) < SAFE_MIN) {
+        if (Math.abs(q) < SAFE_MIN || Math.abs(q) > Float.MAX_VALUE) {
             return slow(SoftFloat.div(x, y, rm, Format.SINGLE));
         }
         double remainder = Math.fma(-q, y, x);
@@ -146,13 +149,11 @@ final class Fp32 {
             return slow(SoftFloat.fma(x, y, z, rm, Format.SINGLE));
         }
         float r = Math.fma(Float.intBitsToFloat(a), Float.intBitsToFloat(b), Float.intBitsToFloat(c));
-        if (r == 0) {
-            return rm == RDN ? Integer.MIN_VALUE : 0; // exact cancellation: a float result of 0 is exact here
-        }
-        if (Math.abs(r) < SAFE_MIN) {
+        double s = p + z;
+        // A zero result may be exact cancellation or underflow: either way the exact path decides.
+        if (r == 0 || Math.abs(r) < SAFE_MIN || Math.abs(s) > Float.MAX_VALUE || Float.isInfinite(r)) {
             return slow(SoftFloat.fma(x, y, z, rm, Format.SINGLE));
         }
-        double s = p + z;
         double bb = s - p;
         double e = (p - (s - bb)) + (z - bb);
         return finishFrom(r, s, e, rm);
@@ -170,20 +171,18 @@ final class Fp32 {
         if (x == 0 || Double.isInfinite(x)) {
             return bits((float) x);
         }
-        if (Math.abs(x) < SAFE_MIN) {
+        if (Math.abs(x) < SAFE_MIN || Math.abs(x) > Float.MAX_VALUE) {
             return slow(SoftFloat.convert(x, rm, Format.SINGLE));
         }
         return finish(x, 0, rm);
     }
 
-    /** Rounds {@code s + e} (exact, {@code |e| <= ulp(s)/2}) to binary32. */
+    /**
+     * Rounds {@code s + e} (exact, {@code |e| <= ulp(s)/2}, {@code |s| <= Float.MAX_VALUE}: callers
+     * send larger values to the slow path, as directed modes may still not overflow) to binary32.
+     */
     private int finish(double s, double e, int rm) {
-        float r = (float) s;
-        if (Float.isInfinite(r)) {
-            status.raise(OF | NX);
-            return (int) SoftFloat.overflow(s < 0, rm, Format.SINGLE);
-        }
-        return finishFrom(r, s, e, rm);
+        return finishFrom((float) s, s, e, rm);
     }
 
     /**
@@ -192,10 +191,6 @@ final class Fp32 {
      * (Sterbenz), and when not zero it is at least ulp(s), so it decides the residual's sign.
      */
     private int finishFrom(float r, double s, double e, int rm) {
-        if (Float.isInfinite(r)) {
-            status.raise(OF | NX);
-            return (int) SoftFloat.overflow(r < 0, rm, Format.SINGLE);
-        }
         double diff = s - r;
         double residual = diff != 0 ? diff : e;
         if (residual == 0) {

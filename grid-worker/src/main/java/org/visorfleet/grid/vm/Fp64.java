@@ -66,7 +66,8 @@ final class Fp64 {
             return (a ^ b) >= 0 ? a & b & Long.MIN_VALUE : rm == RDN ? Long.MIN_VALUE : 0;
         }
         if (Double.isInfinite(r)) {
-            return overflow(r < 0, rm);
+            // Overflow in nearest mode; directed modes may still round to the largest finite number.
+            return slow(SoftFloat.add(x, y, rm, Format.DOUBLE));
         }
         double bb = r - x;
         double e = (x - (r - bb)) + (y - bb);
@@ -86,10 +87,7 @@ final class Fp64 {
         if (Double.isInfinite(x) || Double.isInfinite(y) || x == 0 || y == 0) {
             return bits(r);
         }
-        if (Double.isInfinite(r)) {
-            return overflow(r < 0, rm);
-        }
-        if (Math.abs(r) < SAFE_MIN) {
+        if (Double.isInfinite(r) || Math.abs(r) < SAFE_MIN) {
             return slow(SoftFloat.mul(x, y, rm, Format.DOUBLE));
         }
         return finish(r, Math.fma(x, y, -r), rm);
@@ -113,14 +111,16 @@ final class Fp64 {
         if (xInf || yInf || x == 0 || y == 0) {
             return bits(q);
         }
-        if (Double.isInfinite(q)) {
-            return overflow(q < 0, rm);
-        }
-        if (Math.abs(q) < SAFE_MIN || Math.abs(x) < SAFE_MIN || Math.abs(y) < Double.MIN_NORMAL) {
+        if (Double.isInfinite(q)
+                || Math.abs(q) < SAFE_MIN
+                || Math.abs(x) < SAFE_MIN
+                || Math.abs(y) < Double.MIN_NORMAL) {
             return slow(SoftFloat.div(x, y, rm, Format.DOUBLE));
         }
         double remainder = Math.fma(-q, y, x); // exact here; its sign relative to y gives the direction
-        return finish(q, y > 0 ? remainder : -remainder, rm);
+        // A quotient is never exactly halfway between two doubles, so RMM rounds like RNE, and the
+        // remainder's magnitude (not the residual's) must not be mistaken for a tie.
+        return finish(q, y > 0 ? remainder : -remainder, rm == RMM ? RNE : rm);
     }
 
     long sqrt(long a, int rm) {
@@ -138,7 +138,7 @@ final class Fp64 {
             return slow(SoftFloat.sqrt(x, rm, Format.DOUBLE));
         }
         double r = Math.sqrt(x);
-        return finish(r, Math.fma(-r, r, x), rm);
+        return finish(r, Math.fma(-r, r, x), rm == RMM ? RNE : rm); // no ties, as for division
     }
 
     /** {@code a * b + c} rounded once; callers negate operands for fmsub/fnmadd/fnmsub. */
@@ -190,7 +190,8 @@ final class Fp64 {
     }
 
     /**
-     * The final result from the round-to-nearest-even result {@code r} (finite, normal, not zero) and
+     * The final result from the round-to-nearest-even result {@code r} (finite, normal, not zero; an
+     * infinite nearest result goes to the slow path, as directed modes may not overflow) and
      * the exact residual {@code exact - r} (or any value of the same sign whose magnitude equals half
      * an ulp exactly when the exact value is a tie).
      */
@@ -220,11 +221,6 @@ final class Fp64 {
 
     private static double awayFromZero(double r) {
         return r > 0 ? Math.nextUp(r) : Math.nextDown(r);
-    }
-
-    private long overflow(boolean negative, int rm) {
-        status.raise(OF | NX);
-        return SoftFloat.overflow(negative, rm, Format.DOUBLE);
     }
 
     private long slow(Rounded r) {
