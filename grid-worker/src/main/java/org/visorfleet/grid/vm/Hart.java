@@ -87,7 +87,11 @@ public final class Hart {
         return pc;
     }
 
+    /** Sets the pc; it must be even (instructions are halfword-aligned with the C extension). */
     public void setPc(long pc) {
+        if ((pc & 1) != 0) {
+            throw new IllegalArgumentException("odd pc 0x" + Long.toHexString(pc));
+        }
         this.pc = pc;
     }
 
