@@ -8,7 +8,9 @@ import static org.visorfleet.grid.vm.Op.*;
  * that is not a valid box reads as the canonical NaN wherever a single is expected (spec §12.2).
  */
 final class Fpu {
-    final long[] f = new long[32];
+    /** f0..f31; 64 long so that register fields masked to 6 bits need no bounds check. */
+    final long[] f = new long[64];
+
     final FpStatus status = new FpStatus();
     private final long[] x;
     private final Fp32 s32 = new Fp32(status);

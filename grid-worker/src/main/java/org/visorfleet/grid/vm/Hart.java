@@ -28,11 +28,12 @@ import static org.visorfleet.grid.vm.Op.*;
  * <p><b>Threads.</b> Single-threaded: a hart and its memory are used by one thread at a time.
  */
 public final class Hart {
-    private static final int SINK = 32;
-
     private final GuestMemory memory;
-    /** x0..x31, and slot 32: the destination of decoded writes to x0, never read. */
-    private final long[] x = new long[33];
+    /**
+     * x0..x31, and slot 32: the destination of decoded writes to x0, never read. 64 long so that
+     * the JIT can drop bounds checks on register fields masked to 6 bits.
+     */
+    private final long[] x = new long[64];
 
     private final Fpu fpu = new Fpu(x);
     private final Atomics atomics;
@@ -86,7 +87,11 @@ public final class Hart {
         return pc;
     }
 
+    /** Sets the pc; it must be even (instructions are halfword-aligned with the C extension). */
     public void setPc(long pc) {
+        if ((pc & 1) != 0) {
+            throw new IllegalArgumentException("odd pc 0x" + Long.toHexString(pc));
+        }
         this.pc = pc;
     }
 

@@ -210,6 +210,7 @@ class HartControlTest {
     void hostMisuseThrows() {
         assertThrows(IllegalArgumentException.class, () -> m.hart.run(0));
         assertThrows(IndexOutOfBoundsException.class, () -> m.hart.x(32));
+        assertThrows(IllegalArgumentException.class, () -> m.hart.setPc(0x10001));
         m.hart.setX(0, 5);
         assertEquals(0, m.hart.x(0));
     }
