@@ -277,7 +277,7 @@ public final class BootClients {
                                 + " WHERE g.id = ?",
                         List.of(groupId));
                 ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of("e" + rs.getInt(1) + "." + rs.getInt(2)) : Optional.empty();
+            return rs.next() ? Optional.of(BootExports.format(rs.getInt(1), rs.getInt(2))) : Optional.empty();
         }
     }
 

@@ -60,7 +60,12 @@ public final class BootExports {
     }
 
     public static String format(ExportAddress address) {
-        return "e" + address.shelf() + "." + address.slot();
+        return format(address.shelf(), address.slot());
+    }
+
+    /** {@code e1.0}: how the API, the CLI and iPXE ({@code aoe:e1.0}) spell an export address. */
+    public static String format(int shelf, int slot) {
+        return "e" + shelf + "." + slot;
     }
 
     /** Creates an export of {@code version}; {@code address} null takes the first free slot on shelf 1. */
@@ -147,7 +152,7 @@ public final class BootExports {
                 long id = rs.getLong(1);
                 out.add(new Export(
                         id,
-                        "e" + rs.getInt(2) + "." + rs.getInt(3),
+                        format(rs.getInt(2), rs.getInt(3)),
                         rs.getString(4),
                         rs.getInt(5),
                         rs.getLong(6),

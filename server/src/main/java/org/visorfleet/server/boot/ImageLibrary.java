@@ -383,7 +383,8 @@ public final class ImageLibrary {
                         "SELECT image_version_id, shelf, slot FROM boot_exports ORDER BY shelf, slot");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add("e" + rs.getInt(2) + "." + rs.getInt(3));
+                out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+                        .add(BootExports.format(rs.getInt(2), rs.getInt(3)));
             }
         }
         return out;

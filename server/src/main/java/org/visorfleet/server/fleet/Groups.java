@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.visorfleet.server.Names;
 import org.visorfleet.server.Refusal;
+import org.visorfleet.server.boot.BootExports;
 import org.visorfleet.server.db.Database;
 
 /** Client groups: a name, a description, and the clients placed in it. */
@@ -101,7 +102,7 @@ public final class Groups {
 
     private static Group read(ResultSet rs) throws SQLException {
         int shelf = rs.getInt(6);
-        String export = rs.wasNull() ? null : "e" + shelf + "." + rs.getInt(7);
+        String export = rs.wasNull() ? null : BootExports.format(shelf, rs.getInt(7));
         return new Group(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), export);
     }
 }
