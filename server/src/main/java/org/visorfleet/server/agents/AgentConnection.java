@@ -76,8 +76,10 @@ public final class AgentConnection implements Session.Listener.AutoDemanding {
                 hub.hello(this, hello)
                         .thenAccept(welcome -> welcome.ifPresentOrElse(
                                 w -> {
-                                    welcomed = true;
+                                    // Welcome first: deliverCommands (housekeeping thread) sends commands
+                                    // once this flag is set, and an agent ignores anything before its welcome.
                                     send(w);
+                                    welcomed = true;
                                 },
                                 () -> close(StatusCode.POLICY_VIOLATION, "client revoked or deleted")));
             }
