@@ -29,6 +29,7 @@ public final class AgentConnection implements Session.Listener.AutoDemanding {
     private final AgentHub hub;
     private volatile Session session;
     private volatile boolean welcomed;
+    private volatile boolean welcomeSent;
     private volatile boolean helloSeen;
     volatile long lastSeen;
     volatile Inventory inventory;
@@ -76,10 +77,11 @@ public final class AgentConnection implements Session.Listener.AutoDemanding {
                 hub.hello(this, hello)
                         .thenAccept(welcome -> welcome.ifPresentOrElse(
                                 w -> {
-                                    // Welcome first: deliverCommands (housekeeping thread) sends commands
-                                    // once this flag is set, and an agent ignores anything before its welcome.
+                                    welcomed = true; // before the send: the agent may answer at once
                                     send(w);
-                                    welcomed = true;
+                                    // Only now may commands go out: an agent ignores anything that
+                                    // arrives before its welcome (deliverCommands checks this).
+                                    welcomeSent = true;
                                 },
                                 () -> close(StatusCode.POLICY_VIOLATION, "client revoked or deleted")));
             }
@@ -147,7 +149,8 @@ public final class AgentConnection implements Session.Listener.AutoDemanding {
         }
     }
 
+    /** The welcome has been sent: commands and heartbeat write-behind may follow. */
     boolean welcomed() {
-        return welcomed;
+        return welcomeSent;
     }
 }
