@@ -17,7 +17,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = AgentMessage.Hello.class, name = "hello"),
     @JsonSubTypes.Type(value = AgentMessage.Heartbeat.class, name = "heartbeat"),
     @JsonSubTypes.Type(value = AgentMessage.Event.class, name = "event"),
-    @JsonSubTypes.Type(value = AgentMessage.CommandResult.class, name = "command-result")
+    @JsonSubTypes.Type(value = AgentMessage.CommandResult.class, name = "command-result"),
+    @JsonSubTypes.Type(value = AgentMessage.GridStatus.class, name = "grid-status")
 })
 public sealed interface AgentMessage {
 
@@ -43,4 +44,18 @@ public sealed interface AgentMessage {
     /** The outcome of a {@link ServerMessage.Command}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record CommandResult(String commandId, boolean ok, String output) implements AgentMessage {}
+
+    /**
+     * The desktop's grid state, sent when it changes and every few seconds while the agent could
+     * take work; the server assigns work units only to an agent whose last status says idle with a
+     * free slot (so this doubles as the work request). Results go over HTTPS, see {@link GridResult}.
+     *
+     * @param idle true when the idle policy allows grid work (no user input for the configured time
+     *     and non-grid CPU load below the threshold)
+     * @param reason why not idle, or what makes it idle, for people ({@code "user active 12 s ago"})
+     * @param running work units currently running (or suspended) on this agent
+     * @param freeSlots how many more work units it would start now (0 when not idle)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record GridStatus(boolean idle, String reason, int running, int freeSlots) implements AgentMessage {}
 }

@@ -31,26 +31,63 @@ public final class WireJson {
      */
     public static final int MAX_NESTING_DEPTH = 32;
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    // Jackson's default pool keeps buffers per thread; servers and agent links run
-                    // each message on a fresh virtual thread, which then allocated new buffers every
-                    // time (a third of the server's allocation at 10k agents). A shared pool reuses them.
-                    .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
-                    .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(MAX_NESTING_DEPTH)
-                            .build())
-                    .build())
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            // ALLOW_COERCION_OF_SCALARS does not cover number/boolean -> String.
-            .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    private static final ObjectMapper MAPPER = strictMapper(
+            StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build());
+
+    /**
+     * Longest grid result body (stdout, stderr and output files in base64 plus a little JSON): the
+     * sandbox caps a run's output at 64 MiB, which base64 makes about 86 MiB.
+     */
+    public static final long MAX_RESULT_BYTES = 96L << 20;
+
+    private static final ObjectMapper RESULT_MAPPER = strictMapper(StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_NESTING_DEPTH)
+            .maxStringLength((int) MAX_RESULT_BYTES)
+            .maxDocumentLength(MAX_RESULT_BYTES)
+            .build());
 
     private WireJson() {}
+
+    private static ObjectMapper strictMapper(StreamReadConstraints constraints) {
+        return JsonMapper.builder(JsonFactory.builder()
+                        // Jackson's default pool keeps buffers per thread; servers and agent links run
+                        // each message on a fresh virtual thread, which then allocated new buffers every
+                        // time (a third of the server's allocation at 10k agents). A shared pool reuses them.
+                        .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+                        .streamReadConstraints(constraints)
+                        .build())
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                // ALLOW_COERCION_OF_SCALARS does not cover number/boolean -> String.
+                .withCoercionConfig(
+                        LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+    }
+
+    /** Writes a grid result as one JSON document. */
+    public static void encode(GridResult result, java.io.OutputStream out) throws java.io.IOException {
+        RESULT_MAPPER.writeValue(out, result);
+    }
+
+    /**
+     * Reads a grid result body; never throws for bad input (the stream's own I/O errors aside):
+     * malformed JSON, wrong types or a body over {@link #MAX_RESULT_BYTES} become {@link Decoded.Malformed}.
+     */
+    public static Decoded<GridResult> decodeResult(java.io.InputStream in) throws java.io.IOException {
+        try {
+            GridResult result = RESULT_MAPPER.readValue(in, GridResult.class);
+            if (result == null || result.kind() == null || result.sha256() == null) {
+                return new Decoded.Malformed<>("a result needs kind and sha256");
+            }
+            return new Decoded.Ok<>(result);
+        } catch (JsonProcessingException | RuntimeException e) {
+            return new Decoded.Malformed<>(oneLine(e));
+        }
+    }
 
     /** Result of decoding one frame. */
     public sealed interface Decoded<T> {

@@ -39,7 +39,9 @@ class WireJsonTest {
                 new AgentMessage.Event(1, 1_700_000_000_000L, "agent.failover", "from a to b"),
                 new AgentMessage.Event(2, 0, "x", "quotes \" backslash \\ newline \n unicode é ☃ 😀"),
                 new AgentMessage.CommandResult("c-1", true, "done"),
-                new AgentMessage.CommandResult("c-2", false, ""));
+                new AgentMessage.CommandResult("c-2", false, ""),
+                new AgentMessage.GridStatus(true, "no input for 600 s, load 0.05", 1, 1),
+                new AgentMessage.GridStatus(false, "user active 3 s ago", 0, 0));
     }
 
     static List<ServerMessage> serverMessages() {
@@ -52,7 +54,23 @@ class WireJsonTest {
                 new ServerMessage.Pong(7),
                 new ServerMessage.EventAck(42),
                 new ServerMessage.Command("c-1", "reboot", Map.of()),
-                new ServerMessage.Command("c-2", "notify", args));
+                new ServerMessage.Command("c-2", "notify", args),
+                new ServerMessage.Work(
+                        17,
+                        3,
+                        0,
+                        "primes",
+                        "ab".repeat(32),
+                        List.of("1", "1000"),
+                        null,
+                        Map.of("table.txt", "cd".repeat(32)),
+                        List.of("out.txt"),
+                        1_000_000_000L,
+                        64L << 20,
+                        1L << 20,
+                        42,
+                        1_700_000_000_000L),
+                new ServerMessage.WorkCancel(17, "unit 0 of job 3 is validated"));
     }
 
     /** Every valid encoding, as the fuzzer's starting points. */
