@@ -61,6 +61,13 @@ public final class AgentConnection implements Session.Listener.AutoDemanding {
         }
     }
 
+    /** The agent's latest grid state (idle, free slots); null until it sends one. */
+    private volatile AgentMessage.GridStatus gridStatus;
+
+    public AgentMessage.GridStatus gridStatus() {
+        return gridStatus;
+    }
+
     private void receive(AgentMessage message) {
         if (!welcomed && !(message instanceof AgentMessage.Hello)) {
             close(StatusCode.POLICY_VIOLATION, "hello first");
@@ -97,6 +104,7 @@ public final class AgentConnection implements Session.Listener.AutoDemanding {
                 }
             }
             case AgentMessage.CommandResult result -> hub.commandResult(this, result);
+            case AgentMessage.GridStatus status -> gridStatus = status;
         }
     }
 
