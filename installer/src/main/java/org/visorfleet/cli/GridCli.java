@@ -131,6 +131,7 @@ final class GridCli {
                 case Outcome.Killed k -> err.println(name + ": " + k.reason());
                 case Outcome.LimitExceeded l -> err.println(name + ": stopped: " + l.detail());
                 case Outcome.Rejected r -> err.println(name + ": cannot run " + program + ": " + r.reason());
+                case Outcome.Stopped s -> err.println(name + ": " + s.reason());
             }
             if (stats) {
                 err.printf(

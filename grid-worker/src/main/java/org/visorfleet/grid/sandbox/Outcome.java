@@ -17,6 +17,12 @@ public sealed interface Outcome {
     /** The file is not a program this sandbox runs (malformed or unsupported ELF); nothing ran. */
     record Rejected(String reason) implements Outcome {}
 
+    /**
+     * The host stopped the run before it ended (the work was cancelled or the machine is shutting
+     * down): says nothing about the program, and is not a result to compare.
+     */
+    record Stopped(String reason) implements Outcome {}
+
     enum Limit {
         INSTRUCTIONS,
         MEMORY,
@@ -39,6 +45,7 @@ public sealed interface Outcome {
                     case WALL_CLOCK -> 124; // as timeout(1)
                 };
             case Rejected r -> 126; // "cannot execute", as a shell says
+            case Stopped s -> 128 + 15; // SIGTERM, as a stopped process shows
         };
     }
 }

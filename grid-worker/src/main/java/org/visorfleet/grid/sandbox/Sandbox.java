@@ -25,12 +25,23 @@ import org.visorfleet.grid.vm.Stop;
  * per work unit; never throws for anything the program does.
  */
 public final class Sandbox {
-    /** Instructions between wall-clock checks: small enough to stop within a fraction of a second. */
+    /**
+     * Instructions between checkpoints (wall clock, {@link Pacer}): small enough to stop or pause
+     * within a fraction of a second.
+     */
     static final long SLICE = 20_000_000;
 
     private Sandbox() {}
 
     public static RunResult run(WorkUnit unit, Limits limits) {
+        return run(unit, limits, Pacer.NONE);
+    }
+
+    /**
+     * Runs {@code unit}, asking {@code pacer} at every checkpoint whether to go on. Time the pacer
+     * holds the run paused counts neither towards the wall-clock limit nor in {@link RunResult#wall()}.
+     */
+    public static RunResult run(WorkUnit unit, Limits limits, Pacer pacer) {
         long started = System.nanoTime();
         ElfImage image;
         try {
@@ -68,7 +79,8 @@ public final class Sandbox {
                 AddressLayout.DEFAULT,
                 start.brkStart(),
                 unit.seed());
-        Outcome outcome = loop(hart, syscalls, limits, started);
+        Clock clock = new Clock(started);
+        Outcome outcome = loop(hart, syscalls, limits, pacer, clock);
         return new RunResult(
                 outcome,
                 syscalls.stdout(),
@@ -76,19 +88,53 @@ public final class Sandbox {
                 syscalls.outputs(),
                 hart.instret(),
                 syscalls.syscallCount(),
-                since(started));
+                Duration.ofNanos(System.nanoTime() - started - clock.paused));
     }
 
-    private static Outcome loop(Hart hart, LinuxSyscalls syscalls, Limits limits, long started) {
+    /** Wall time of a run, less the time a pacer held it paused. */
+    private static final class Clock {
+        final long started;
+        long paused;
+
+        Clock(long started) {
+            this.started = started;
+        }
+
+        long active() {
+            return System.nanoTime() - started - paused;
+        }
+    }
+
+    private static Outcome loop(Hart hart, LinuxSyscalls syscalls, Limits limits, Pacer pacer, Clock clock) {
         Registers registers = new HartRegisters(hart);
-        long deadline = started + limits.wallClock().toNanos();
+        long wallLimit = limits.wallClock().toNanos();
+        long checkpoint = SLICE; // checked by instruction count, so syscall-heavy programs get checked too
         while (true) {
             long left = limits.instructions() - hart.instret();
             if (left <= 0) {
                 return new Outcome.LimitExceeded(
                         Outcome.Limit.INSTRUCTIONS, "instruction budget of " + limits.instructions() + " used up");
             }
-            Stop stop = hart.run(Math.min(left, SLICE));
+            if (hart.instret() >= checkpoint) {
+                checkpoint = hart.instret() + SLICE;
+                if (clock.active() > wallLimit) {
+                    return new Outcome.LimitExceeded(
+                            Outcome.Limit.WALL_CLOCK, "wall-clock limit of " + limits.wallClock() + " reached");
+                }
+                long pauseStarted = System.nanoTime();
+                boolean proceed;
+                try {
+                    proceed = pacer.proceed();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    proceed = false;
+                }
+                clock.paused += System.nanoTime() - pauseStarted;
+                if (!proceed) {
+                    return new Outcome.Stopped("stopped by the host after " + hart.instret() + " instructions");
+                }
+            }
+            Stop stop = hart.run(Math.min(left, checkpoint - hart.instret()));
             switch (stop) {
                 case Stop.Ecall e -> {
                     switch (syscalls.handle(registers)) {
@@ -108,12 +154,7 @@ public final class Sandbox {
                         }
                     }
                 }
-                case Stop.BudgetExhausted b -> {
-                    if (System.nanoTime() > deadline) {
-                        return new Outcome.LimitExceeded(
-                                Outcome.Limit.WALL_CLOCK, "wall-clock limit of " + limits.wallClock() + " reached");
-                    }
-                }
+                case Stop.BudgetExhausted b -> {} // a checkpoint or the budget: see the top of the loop
                 case Stop.Fault f -> {
                     return new Outcome.Killed(
                             11,
