@@ -5,6 +5,9 @@ import java.net.URI;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.visorfleet.agent.grid.GridSettings;
+import org.visorfleet.agent.grid.GridWorker;
+import org.visorfleet.agent.grid.WorkRunner;
 import org.visorfleet.agent.inventory.InventoryCollector;
 import org.visorfleet.agent.link.FleetTls;
 import org.visorfleet.agent.link.LinkListener;
@@ -26,14 +29,17 @@ public final class Agent implements AutoCloseable {
     private final EventOutbox outbox;
     private final ServerLink link;
     private final String name;
+    private final GridWorker grid;
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
-    private Agent(AgentData data, WebSocketClient client, EventOutbox outbox, ServerLink link, String name) {
+    private Agent(
+            AgentData data, WebSocketClient client, EventOutbox outbox, ServerLink link, String name, GridWorker grid) {
         this.data = data;
         this.client = client;
         this.outbox = outbox;
         this.link = link;
         this.name = name;
+        this.grid = grid;
     }
 
     /**
@@ -44,6 +50,21 @@ public final class Agent implements AutoCloseable {
      * @param listener told about online/offline transitions (besides the agent's own events)
      */
     public static Agent open(AgentData data, List<URI> servers, ServerLink.Timing timing, LinkListener listener)
+            throws Exception {
+        return open(data, servers, timing, listener, GridSettings.load(data.gridSettings()), WorkRunner.SANDBOX);
+    }
+
+    /**
+     * Opens an enrolled data directory with explicit grid settings (normally {@code DATA/grid.json}
+     * with {@code agent run}'s overrides) and work runner (normally the sandbox).
+     */
+    public static Agent open(
+            AgentData data,
+            List<URI> servers,
+            ServerLink.Timing timing,
+            LinkListener listener,
+            GridSettings gridSettings,
+            WorkRunner runner)
             throws Exception {
         AgentData.Settings settings = data.settings();
         AgentData.Identity identity = data.identity();
@@ -79,10 +100,20 @@ public final class Agent implements AutoCloseable {
         };
         ServerLink link = new ServerLink(client, urls, outbox, inventory::collect, VERSION, timing, events);
         self.set(link);
+        GridWorker grid = new GridWorker(
+                gridSettings,
+                GridWorker.desktopSignals(inventory, gridSettings),
+                runner,
+                data.root(),
+                identity.key(),
+                client.getHttpClient(),
+                link::currentServer,
+                link::wake);
+        link.attachGrid(grid);
         link.report(
                 "agent.started",
                 "agent " + VERSION + " on " + inventory.collect().hostname());
-        return new Agent(data, client, outbox, link, settings.name());
+        return new Agent(data, client, outbox, link, settings.name(), grid);
     }
 
     private static void report(ServerLink link, String name, String detail) {
@@ -105,6 +136,10 @@ public final class Agent implements AutoCloseable {
         return link;
     }
 
+    public GridWorker grid() {
+        return grid;
+    }
+
     /** Runs the link until {@link #close} (from another thread) or interruption. */
     public void run() throws InterruptedException {
         try {
@@ -117,6 +152,7 @@ public final class Agent implements AutoCloseable {
     /** Stops the link (closing the socket normally, so the server records the client offline). */
     @Override
     public void close() throws Exception {
+        grid.close();
         link.stop();
         stopped.await(3, java.util.concurrent.TimeUnit.SECONDS);
         try {

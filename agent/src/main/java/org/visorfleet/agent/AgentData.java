@@ -24,6 +24,9 @@ import org.visorfleet.common.pki.PkiException;
  * DATA/agent-key.pem   its private key (0600; never leaves the desktop)
  * DATA/ca.pem          the fleet CA, the only trust anchor the agent accepts
  * DATA/outbox/         events not yet acknowledged by a server
+ * DATA/grid.json       grid settings (optional: idle policy, slots)
+ * DATA/grid/blobs/     cached grid programs and input files, by SHA-256
+ * DATA/grid/results/   grid results not yet acknowledged by a server
  * </pre>
  */
 public record AgentData(Path root) {
@@ -54,6 +57,11 @@ public record AgentData(Path root) {
 
     public Path ca() {
         return root.resolve("ca.pem");
+    }
+
+    /** Grid settings ({@link org.visorfleet.agent.grid.GridSettings}); optional. */
+    public Path gridSettings() {
+        return root.resolve("grid.json");
     }
 
     public Path outbox() {

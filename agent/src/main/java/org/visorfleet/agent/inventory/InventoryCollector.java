@@ -130,7 +130,7 @@ public final class InventoryCollector {
     }
 
     /** Seconds since the newest input or session-terminal activity, or null if none is measurable. */
-    Long idleSeconds(Instant now) {
+    public Long idleSeconds(Instant now) {
         Instant newest = null;
         for (Path device : activityDevices()) {
             Instant touched = lastTouched(device);

@@ -52,6 +52,8 @@ public final class ServerLink {
     private volatile LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private volatile boolean running = true;
     private volatile String refusal;
+    private volatile GridPort grid;
+    private volatile URI current;
 
     public ServerLink(
             WebSocketClient client,
@@ -78,6 +80,21 @@ public final class ServerLink {
         AgentMessage.Event event = outbox.append(name, detail);
         inbox.add(WAKE);
         return event;
+    }
+
+    /** Connects the grid worker; call before {@link #run}. */
+    public void attachGrid(GridPort port) {
+        this.grid = port;
+    }
+
+    /** Wakes the loop (the grid worker's status changed). */
+    public void wake() {
+        inbox.add(WAKE);
+    }
+
+    /** The server this link is connected to and welcomed by, if any. */
+    public java.util.Optional<URI> currentServer() {
+        return java.util.Optional.ofNullable(current);
     }
 
     /** Ends {@link #run}: the socket is closed normally, so the server marks the client offline. */
@@ -137,7 +154,13 @@ public final class ServerLink {
             return "no welcome";
         }
         listener.online(server.toString(), welcome.serverId());
-        String reason = connected(socket, queue, welcome);
+        current = server;
+        String reason;
+        try {
+            reason = connected(socket, queue, welcome);
+        } finally {
+            current = null;
+        }
         listener.offline(server.toString(), reason);
         return null;
     }
@@ -174,8 +197,17 @@ public final class ServerLink {
         long awaitingPongSince = 0; // 0 = no heartbeat outstanding
         long lastHeartbeatSent = 0;
         long lastSent = acknowledge(welcome.ackedEventSeq());
+        boolean newSession = true;
         while (running) {
             lastSent = sendPending(socket, lastSent);
+            GridPort port = grid;
+            if (port != null) {
+                AgentMessage.GridStatus status = port.statusDue(newSession);
+                newSession = false;
+                if (status != null) {
+                    socket.send(status);
+                }
+            }
             long now = System.nanoTime();
             if (awaitingPongSince != 0 && now - awaitingPongSince > pongTimeoutNanos) {
                 socket.abort();
@@ -194,6 +226,9 @@ public final class ServerLink {
             if (awaitingPongSince != 0) {
                 wait = Math.min(wait, awaitingPongSince + pongTimeoutNanos - now);
             }
+            if (port != null) {
+                wait = Math.min(wait, TimeUnit.SECONDS.toNanos(1));
+            }
             Object item = queue.poll(Math.max(1, wait), TimeUnit.NANOSECONDS);
             switch (item) {
                 case null -> {}
@@ -205,6 +240,16 @@ public final class ServerLink {
                 }
                 case ServerMessage.EventAck ack -> acknowledge(ack.seq());
                 case ServerMessage.Command command -> socket.send(execute(command));
+                case ServerMessage.Work work -> {
+                    if (port != null) {
+                        port.accept(work);
+                    }
+                }
+                case ServerMessage.WorkCancel cancel -> {
+                    if (port != null) {
+                        port.cancel(cancel);
+                    }
+                }
                 case ServerMessage.Welcome ignored -> {}
                 case AgentSocket.Closed closed -> {
                     return "closed (" + closed.code() + " " + closed.reason() + ")";
