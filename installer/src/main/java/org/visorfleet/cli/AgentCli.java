@@ -10,6 +10,8 @@ import java.util.concurrent.CountDownLatch;
 import org.visorfleet.agent.Agent;
 import org.visorfleet.agent.AgentData;
 import org.visorfleet.agent.enroll.AgentEnroller;
+import org.visorfleet.agent.grid.GridSettings;
+import org.visorfleet.agent.grid.WorkRunner;
 import org.visorfleet.agent.link.LinkListener;
 import org.visorfleet.agent.link.ServerLink;
 import picocli.CommandLine.Command;
@@ -83,6 +85,56 @@ final class AgentCli {
                 description = "server URL, in failover order (repeatable; default: the enrolled list)")
         List<URI> servers = new ArrayList<>();
 
+        @Option(names = "--no-grid", description = "never run grid work on this desktop")
+        boolean noGrid;
+
+        @Option(
+                names = "--grid-idle-after",
+                paramLabel = "SECONDS",
+                description = "grid work needs this long without user input (default: grid.json, else 600)")
+        Long idleAfter;
+
+        @Option(
+                names = "--grid-max-load",
+                paramLabel = "FRACTION",
+                description = "highest non-grid CPU load, 0..1 of all processors (default: grid.json, else 0.25)")
+        Double maxLoad;
+
+        @Option(
+                names = "--grid-slots",
+                paramLabel = "N",
+                description = "work units run at once (default: grid.json, else 1)")
+        Integer slots;
+
+        @Option(
+                names = "--grid-activity-file",
+                paramLabel = "FILE",
+                description = "a file whose modification counts as user input (repeatable)")
+        List<String> activityFiles = new ArrayList<>();
+
+        /** DATA/grid.json with this command's overrides. */
+        private GridSettings gridSettings(AgentData agentData) throws java.io.IOException {
+            GridSettings g = GridSettings.load(agentData.gridSettings());
+            if (noGrid) {
+                g = g.withEnabled(false);
+            }
+            if (idleAfter != null) {
+                g = g.withIdleAfterSeconds(idleAfter);
+            }
+            if (maxLoad != null) {
+                g = g.withMaxLoad(maxLoad);
+            }
+            if (slots != null) {
+                g = g.withSlots(slots);
+            }
+            if (!activityFiles.isEmpty()) {
+                List<String> all = new ArrayList<>(g.activityFiles());
+                all.addAll(activityFiles);
+                g = g.withActivityFiles(all);
+            }
+            return g;
+        }
+
         @Override
         public Integer call() throws Exception {
             var out = spec.commandLine().getOut();
@@ -99,7 +151,9 @@ final class AgentCli {
                     out.flush();
                 }
             };
-            Agent agent = Agent.open(new AgentData(data), servers, ServerLink.Timing.defaults(), print);
+            AgentData agentData = new AgentData(data);
+            GridSettings grid = gridSettings(agentData);
+            Agent agent = Agent.open(agentData, servers, ServerLink.Timing.defaults(), print, grid, WorkRunner.SANDBOX);
             CountDownLatch done = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
@@ -109,7 +163,11 @@ final class AgentCli {
                 }
                 done.countDown();
             }));
-            out.println("agent " + agent.name() + " starting");
+            out.println("agent " + agent.name() + " starting"
+                    + (grid.enabled()
+                            ? "; grid work after " + grid.idleAfterSeconds() + " s idle below load " + grid.maxLoad()
+                                    + ", " + grid.slots() + " slot(s)"
+                            : "; grid work disabled"));
             out.flush();
             agent.run();
             if (agent.link().refusal().isPresent()) {

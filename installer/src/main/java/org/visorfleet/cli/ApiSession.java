@@ -148,6 +148,30 @@ final class ApiSession {
                 .POST(HttpRequest.BodyPublishers.ofFile(file)));
     }
 
+    /**
+     * Streams a binary answer into {@code target} (through a temporary file beside it, so a failed
+     * download leaves nothing); returns the bytes written.
+     */
+    long download(String path, Path target) throws IOException, InterruptedException {
+        HttpRequest request = request(path).timeout(Duration.ofHours(1)).GET().build();
+        HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream in = response.body()) {
+            if (response.statusCode() / 100 != 2) {
+                String text = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+                JsonNode body = text.isBlank() ? null : parse(text);
+                String detail = body != null && body.hasNonNull("detail")
+                        ? body.get("detail").asText()
+                        : "HTTP " + response.statusCode();
+                throw new IOException(
+                        detail + " (GET " + request.uri().getPath() + " -> " + response.statusCode() + ")");
+            }
+            Path temp = target.resolveSibling(target.getFileName() + ".part");
+            long n = java.nio.file.Files.copy(in, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.nio.file.Files.move(temp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return n;
+        }
+    }
+
     static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }

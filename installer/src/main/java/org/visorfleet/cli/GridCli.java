@@ -26,9 +26,21 @@ import picocli.CommandLine.Spec;
 /** {@code visorfleet grid ...}: the desktop grid's RV64 sandbox. */
 @Command(
         name = "grid",
-        description = "Desktop grid: run RISC-V (RV64) Linux programs in the deterministic sandbox.",
+        description = {
+            "Desktop grid: run RISC-V (RV64) Linux programs in the deterministic sandbox, here (run) or as",
+            "quorum-validated jobs on the fleet's idle desktops (submit, jobs, status, results, cancel, agents)."
+        },
         mixinStandardHelpOptions = true,
-        subcommands = {GridCli.Run.class})
+        subcommands = {
+            GridCli.Run.class,
+            GridJobCli.Submit.class,
+            GridJobCli.Jobs.class,
+            GridJobCli.Status.class,
+            GridJobCli.Results.class,
+            GridJobCli.Cancel.class,
+            GridJobCli.Agents.class,
+            GridJobCli.Unflag.class
+        })
 final class GridCli {
 
     @Command(

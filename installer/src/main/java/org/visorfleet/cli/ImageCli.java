@@ -1,13 +1,8 @@
 package org.visorfleet.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,7 +60,7 @@ final class ImageCli {
             var err = err();
             long size = Files.size(file); // fails early, with the path, if missing
             long start = System.nanoTime();
-            String sha = sha256(file);
+            String sha = Sha256Files.of(file);
             ApiSession api = api();
             String path = "/api/v1/images/" + ApiSession.encode(name) + "/versions?sha256=" + sha
                     + (description == null ? "" : "&description=" + ApiSession.encode(description));
@@ -87,19 +82,6 @@ final class ImageCli {
             err.flush();
             out().println(name + ":" + version);
             return 0;
-        }
-
-        private static String sha256(Path file) throws IOException {
-            MessageDigest digest;
-            try {
-                digest = MessageDigest.getInstance("SHA-256");
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-            try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-                in.transferTo(java.io.OutputStream.nullOutputStream());
-            }
-            return HexFormat.of().formatHex(digest.digest());
         }
     }
 
