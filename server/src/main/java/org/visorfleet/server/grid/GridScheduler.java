@@ -1,0 +1,80 @@
+package org.visorfleet.server.grid;
+
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.visorfleet.common.wire.AgentMessage;
+import org.visorfleet.common.wire.ServerMessage;
+import org.visorfleet.server.agents.AgentHub;
+
+/**
+ * Gives work to the agents connected here that asked for it: the latest {@link
+ * AgentMessage.GridStatus} says idle with free slots, and the client is not flagged. Between two
+ * statuses an agent gets at most its {@code freeSlots} replicas (its next status counts what it
+ * accepted). Runs on the grid thread only.
+ */
+public final class GridScheduler {
+
+    private static final System.Logger LOG = System.getLogger(GridScheduler.class.getName());
+
+    /** Replicas sent to a client since its status {@code status} arrived. */
+    private record Sent(AgentMessage.GridStatus status, int count) {}
+
+    private final AgentHub hub;
+    private final GridAgents agents;
+    private final ReplicaIssuer issuer;
+    private final Map<Long, Sent> sent = new HashMap<>();
+
+    public GridScheduler(AgentHub hub, GridAgents agents, ReplicaIssuer issuer) {
+        this.hub = hub;
+        this.agents = agents;
+        this.issuer = issuer;
+    }
+
+    /** One scheduling round over the agents connected here; returns how many replicas went out. */
+    public int round() throws SQLException {
+        var peers = hub.gridPeers().stream()
+                .filter(p ->
+                        p.status() != null && p.status().idle() && p.status().freeSlots() > 0)
+                .toList();
+        sent.keySet().retainAll(peers.stream().map(AgentHub.GridPeer::clientId).toList());
+        if (peers.isEmpty()) {
+            return 0;
+        }
+        Set<Long> flagged = agents.flagged();
+        int total = 0;
+        for (AgentHub.GridPeer peer : peers) {
+            if (flagged.contains(peer.clientId())) {
+                continue;
+            }
+            Sent before = sent.get(peer.clientId());
+            int already = before != null && before.status() == peer.status() ? before.count() : 0;
+            int free = peer.status().freeSlots() - already;
+            if (free <= 0) {
+                continue;
+            }
+            agents.ensure(peer.clientId(), peer.name());
+            int given = 0;
+            for (long unit : issuer.candidates(peer.clientId(), free)) {
+                Optional<ServerMessage.Work> work = issuer.issue(unit, peer.clientId(), peer.name());
+                if (work.isPresent()) {
+                    // If the agent went away meanwhile, the replica times out at its deadline.
+                    hub.sendTo(peer.clientId(), work.get());
+                    LOG.log(
+                            System.Logger.Level.INFO,
+                            "grid: assignment {0} (job {1} unit {2}) to {3}",
+                            work.get().assignment(),
+                            work.get().job(),
+                            work.get().unit(),
+                            peer.name());
+                    given++;
+                }
+            }
+            sent.put(peer.clientId(), new Sent(peer.status(), already + given));
+            total += given;
+        }
+        return total;
+    }
+}
