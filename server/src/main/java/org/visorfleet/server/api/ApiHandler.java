@@ -73,6 +73,7 @@ public final class ApiHandler extends Handler.Abstract {
         String remote = Request.getRemoteAddr(request);
         String method = request.getMethod();
         Principal principal = null;
+        AgentPrincipal agent = null;
         try {
             Upgrade upgrade = upgrades.get(path);
             if (upgrade != null) {
@@ -102,7 +103,6 @@ public final class ApiHandler extends Handler.Abstract {
                 throw Refusal.notFound("no such endpoint: " + path);
             }
             String bearer = null;
-            AgentPrincipal agent = null;
             if (route.agent()) {
                 EndPoint.SslSessionData tls =
                         (EndPoint.SslSessionData) request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
@@ -129,7 +129,14 @@ public final class ApiHandler extends Handler.Abstract {
                             agent));
             write(response, callback, reply.status(), reply.body());
         } catch (Refusal refusal) {
-            refused(request, response, callback, principal, remote, refusal);
+            refused(
+                    request,
+                    response,
+                    callback,
+                    agent != null ? "client:" + agent.name() : null,
+                    principal,
+                    remote,
+                    refusal);
         } catch (java.sql.SQLTransientException e) {
             // The database is saturated (every pooled connection busy) or briefly away: the
             // client should come back later; agents do so with their backoff.
@@ -171,8 +178,14 @@ public final class ApiHandler extends Handler.Abstract {
     }
 
     private void refused(
-            Request request, Response response, Callback callback, Principal principal, String remote, Refusal r) {
-        String actor = principal == null ? "remote:" + remote : principal.actor();
+            Request request,
+            Response response,
+            Callback callback,
+            String agentActor,
+            Principal principal,
+            String remote,
+            Refusal r) {
+        String actor = agentActor != null ? agentActor : principal == null ? "remote:" + remote : principal.actor();
         String line = request.getMethod() + " " + Request.getPathInContext(request) + " -> " + r.kind().status + " "
                 + r.getMessage();
         LOG.log(System.Logger.Level.INFO, "refused {0}: {1}", actor, line);
