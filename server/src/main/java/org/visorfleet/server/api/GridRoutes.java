@@ -1,7 +1,6 @@
 package org.visorfleet.server.api;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.visorfleet.common.wire.AgentMessage;
@@ -21,6 +20,23 @@ public final class GridRoutes {
     public static final long MAX_FILE_BYTES = 256L << 20;
     /** Longest job document. */
     public static final int MAX_JOB_BYTES = 4 << 20;
+
+    record StoredFile(String sha256, long size) {}
+
+    /** An agent's latest grid status, as it reported it to this server. */
+    record StatusView(boolean idle, String reason, int running, int freeSlots) {}
+
+    /** A client's grid standing; {@code status} is null unless it is connected to this server. */
+    record AgentView(
+            String name,
+            long credit,
+            int valid,
+            int invalid,
+            int errors,
+            boolean flagged,
+            String flagReason,
+            Long flaggedAt,
+            StatusView status) {}
 
     private final GridBlobs blobs;
     private final GridJobs jobs;
@@ -52,7 +68,7 @@ public final class GridRoutes {
 
     private Reply upload(Call call) throws Exception {
         GridBlobs.Blob blob = blobs.upload(call.upload(), MAX_FILE_BYTES, call.query("sha256"));
-        return new Reply(blob.created() ? 201 : 200, Map.of("sha256", blob.sha256(), "size", blob.size()));
+        return new Reply(blob.created() ? 201 : 200, new StoredFile(blob.sha256(), blob.size()));
     }
 
     private Reply submit(Call call) throws Exception {
@@ -82,34 +98,27 @@ public final class GridRoutes {
     }
 
     private Reply listAgents(Call call) throws Exception {
-        List<Map<String, Object>> items = new ArrayList<>();
+        List<AgentView> items = new ArrayList<>();
         for (GridAgents.Standing s : agents.list()) {
             items.add(view(s));
         }
         return Reply.ok(Map.of("items", items));
     }
 
-    private Map<String, Object> view(GridAgents.Standing s) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", s.name());
-        out.put("credit", s.credit());
-        out.put("valid", s.valid());
-        out.put("invalid", s.invalid());
-        out.put("errors", s.errors());
-        out.put("flagged", s.flagged());
-        out.put("flagReason", s.flagReason());
-        out.put("flaggedAt", s.flaggedAt());
+    private AgentView view(GridAgents.Standing s) {
         AgentMessage.GridStatus status = hub.gridStatus(s.clientId()).orElse(null);
-        out.put(
-                "status",
+        return new AgentView(
+                s.name(),
+                s.credit(),
+                s.valid(),
+                s.invalid(),
+                s.errors(),
+                s.flagged(),
+                s.flagReason(),
+                s.flaggedAt(),
                 status == null
                         ? null
-                        : Map.of(
-                                "idle", status.idle(),
-                                "reason", status.reason() == null ? "" : status.reason(),
-                                "running", status.running(),
-                                "freeSlots", status.freeSlots()));
-        return out;
+                        : new StatusView(status.idle(), status.reason(), status.running(), status.freeSlots()));
     }
 
     private Reply unflag(Call call) throws Exception {

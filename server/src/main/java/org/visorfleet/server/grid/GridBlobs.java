@@ -109,6 +109,8 @@ public final class GridBlobs {
                         + expected.get() + "; nothing was stored");
             }
             return commit(part, sha, size);
+        } catch (IOException e) {
+            throw diskFull(e);
         } finally {
             Files.deleteIfExists(part);
         }
@@ -127,6 +129,8 @@ public final class GridBlobs {
                 out.force(true);
             }
             return commit(part, sha, bytes.length);
+        } catch (IOException e) {
+            throw diskFull(e);
         } finally {
             Files.deleteIfExists(part);
         }
@@ -173,6 +177,15 @@ public final class GridBlobs {
     /** The file of a blob (exists once its row does). */
     public Path file(String sha) {
         return directory.resolve(requireSha256("sha256", sha));
+    }
+
+    /** "No space left on device" as a 507 refusal (nothing was kept); anything else unchanged. */
+    private static IOException diskFull(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("No space left on device") || message.contains("Disk quota exceeded")) {
+            throw new Refusal(Refusal.Kind.INSUFFICIENT_STORAGE, "the server's grid disk is full; nothing was stored");
+        }
+        return e;
     }
 
     private static void write(FileChannel out, byte[] bytes, int length) throws IOException {

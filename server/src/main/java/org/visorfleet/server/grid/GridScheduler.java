@@ -33,6 +33,26 @@ public final class GridScheduler {
         this.issuer = issuer;
     }
 
+    /** Issues the first unit the peer may take and sends it; false if there is none. */
+    private boolean giveOne(AgentHub.GridPeer peer) throws SQLException {
+        for (long unit : issuer.candidates(peer.clientId(), 4)) {
+            Optional<ServerMessage.Work> work = issuer.issue(unit, peer.clientId(), peer.name());
+            if (work.isPresent()) {
+                // If the agent went away meanwhile, the replica times out at its deadline.
+                hub.sendTo(peer.clientId(), work.get());
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "grid: assignment {0} (job {1} unit {2}) to {3}",
+                        work.get().assignment(),
+                        work.get().job(),
+                        work.get().unit(),
+                        peer.name());
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** One scheduling round over the agents connected here; returns how many replicas went out. */
     public int round() throws SQLException {
         var peers = hub.gridPeers().stream()
@@ -40,40 +60,37 @@ public final class GridScheduler {
                         p.status() != null && p.status().idle() && p.status().freeSlots() > 0)
                 .toList();
         sent.keySet().retainAll(peers.stream().map(AgentHub.GridPeer::clientId).toList());
-        if (peers.isEmpty()) {
+        if (peers.isEmpty() || !issuer.anyWanted()) {
             return 0;
         }
         Set<Long> flagged = agents.flagged();
-        int total = 0;
+        // Round robin, one replica per agent per turn: work spreads over the idle agents instead
+        // of filling the first one's slots.
+        Map<Long, Integer> free = new HashMap<>();
         for (AgentHub.GridPeer peer : peers) {
-            if (flagged.contains(peer.clientId())) {
-                continue;
-            }
             Sent before = sent.get(peer.clientId());
             int already = before != null && before.status() == peer.status() ? before.count() : 0;
-            int free = peer.status().freeSlots() - already;
-            if (free <= 0) {
-                continue;
+            sent.put(peer.clientId(), new Sent(peer.status(), already));
+            if (!flagged.contains(peer.clientId()) && peer.status().freeSlots() > already) {
+                agents.ensure(peer.clientId(), peer.name());
+                free.put(peer.clientId(), peer.status().freeSlots() - already);
             }
-            agents.ensure(peer.clientId(), peer.name());
-            int given = 0;
-            for (long unit : issuer.candidates(peer.clientId(), free)) {
-                Optional<ServerMessage.Work> work = issuer.issue(unit, peer.clientId(), peer.name());
-                if (work.isPresent()) {
-                    // If the agent went away meanwhile, the replica times out at its deadline.
-                    hub.sendTo(peer.clientId(), work.get());
-                    LOG.log(
-                            System.Logger.Level.INFO,
-                            "grid: assignment {0} (job {1} unit {2}) to {3}",
-                            work.get().assignment(),
-                            work.get().job(),
-                            work.get().unit(),
-                            peer.name());
-                    given++;
+        }
+        int total = 0;
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            for (AgentHub.GridPeer peer : peers) {
+                if (free.getOrDefault(peer.clientId(), 0) > 0 && giveOne(peer)) {
+                    free.merge(peer.clientId(), -1, Integer::sum);
+                    Sent before = sent.get(peer.clientId());
+                    sent.put(peer.clientId(), new Sent(before.status(), before.count() + 1));
+                    total++;
+                    progress = true;
+                } else {
+                    free.remove(peer.clientId());
                 }
             }
-            sent.put(peer.clientId(), new Sent(peer.status(), already + given));
-            total += given;
         }
         return total;
     }

@@ -36,6 +36,19 @@ public final class ReplicaIssuer {
         this.clock = clock;
     }
 
+    /** Whether any open unit wants another replica: one cheap query before asking per agent. */
+    public boolean anyWanted() throws SQLException {
+        return database.query(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM grid_units" + " WHERE status = 'open' AND replicas_issued < replicas_wanted")) {
+                ps.setMaxRows(1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
     /** Open units still wanting replicas that {@code clientId} has none of, oldest job and lowest index first. */
     public List<Long> candidates(long clientId, int limit) throws SQLException {
         return database.query(c -> {
