@@ -616,4 +616,36 @@ class GridServiceTest {
         JsonNode other = unit(job, w2.unit());
         assertEquals("running", other.get("replicas").get(0).get("status").asText());
     }
+
+    @Test
+    void largeJobsUpToTheLimitsAreAcceptedAndOversizedUploadsRefused() throws Exception {
+        List<Map<String, Object>> units = new ArrayList<>();
+        for (int i = 0; i < 10_001; i++) {
+            units.add(Map.of("args", List.of(Integer.toString(i))));
+        }
+        Map<String, Object> tooMany = job(1, Map.of());
+        tooMany.put("units", units);
+        ApiClient.Reply refused = api.post("/api/v1/jobs", tooMany);
+        assertEquals(400, refused.status(), refused.text());
+        Map<String, Object> most = job(1, Map.of());
+        most.put("units", units.subList(0, 10_000));
+        ApiClient.Reply accepted = api.post("/api/v1/jobs", most);
+        assertEquals(201, accepted.status(), accepted.text());
+        assertEquals(10_000, accepted.body().get("unitsTotal").asInt());
+        assertEquals(
+                10_000,
+                api.get("/api/v1/jobs/" + accepted.body().get("id").asLong() + "/units?limit=10")
+                        .body()
+                        .get("total")
+                        .asInt());
+        String huge = "{\"name\":\"" + "x".repeat(5 << 20) + "\"}";
+        assertEquals(413, api.post("/api/v1/jobs", huge).status(), "a job document over 4 MiB");
+
+        long limit = org.visorfleet.server.api.GridRoutes.MAX_FILE_BYTES;
+        ApiClient.Reply tooLarge = api.postStream("/api/v1/grid/files", limit + 1);
+        assertEquals(413, tooLarge.status(), tooLarge.text());
+        try (var left = java.nio.file.Files.list(temp.resolve("server/grid/blobs/.incoming"))) {
+            assertEquals(0, left.count(), "nothing kept of a refused upload");
+        }
+    }
 }
