@@ -90,7 +90,7 @@ CREATE TABLE grid_assignments (
     CONSTRAINT grid_assignments_validity CHECK (validity IN ('pending', 'valid', 'invalid', 'error'))
 );
 CREATE INDEX grid_assignments_status_idx ON grid_assignments (status, deadline_at);
-CREATE INDEX grid_assignments_cancel_idx ON grid_assignments (cancel_pending);
+CREATE INDEX grid_assignments_cancel_idx ON grid_assignments (cancel_pending, client_id);
 CREATE INDEX grid_assignments_job_idx ON grid_assignments (job_id);
 
 -- The files of a returned result: stdout, stderr and declared outputs, by blob reference.

@@ -22,6 +22,8 @@ public final class CancelNotices {
 
     private record Pending(long assignment, long clientId, String status) {}
 
+    private static final int CHUNK = 500;
+
     private final Database database;
     private final AgentHub hub;
 
@@ -32,17 +34,29 @@ public final class CancelNotices {
 
     /** Sends the pending notices for agents connected here; returns how many went out. */
     public int deliver() throws SQLException {
-        List<Pending> pending = database.query(c -> {
-            List<Pending> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                            "SELECT id, client_id, status FROM grid_assignments WHERE cancel_pending = TRUE");
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Pending(rs.getLong(1), rs.getLong(2), rs.getString(3)));
+        List<Long> here =
+                hub.gridPeers().stream().map(AgentHub.GridPeer::clientId).toList();
+        List<Pending> pending = new ArrayList<>();
+        // Only the agents connected here: notices for agents that are offline stay pending
+        // without being read on every pass.
+        for (int from = 0; from < here.size(); from += CHUNK) {
+            List<Long> chunk = here.subList(from, Math.min(here.size(), from + CHUNK));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            pending.addAll(database.query(c -> {
+                List<Pending> out = new ArrayList<>();
+                try (PreparedStatement ps = Sql.prepare(
+                                c,
+                                "SELECT id, client_id, status FROM grid_assignments"
+                                        + " WHERE cancel_pending = TRUE AND client_id IN (" + marks + ")",
+                                chunk);
+                        ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Pending(rs.getLong(1), rs.getLong(2), rs.getString(3)));
+                    }
                 }
-            }
-            return out;
-        });
+                return out;
+            }));
+        }
         int sent = 0;
         for (Pending p : pending) {
             String reason = p.status().equals("timed-out")
