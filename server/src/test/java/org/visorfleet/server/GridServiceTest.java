@@ -207,8 +207,12 @@ class GridServiceTest {
     void slotsBoundTheWorkSentUntilTheNextStatus() throws Exception {
         GridPeer a = peer("alpha");
         a.status(true, 0, 1);
+        Thread.sleep(300); // the status is in
+        long submitted = System.nanoTime();
         submit(job(3, Map.of("replication", 1)));
         ServerMessage.Work first = take(a);
+        long millis = Duration.ofNanos(System.nanoTime() - submitted).toMillis();
+        assertTrue(millis < 2_000, "a new job reaches an idle agent at once, took " + millis + " ms");
         assertNull(a.work(BRIEF), "one free slot, one unit");
         a.status(true, 1, 1);
         ServerMessage.Work second = take(a);

@@ -18,6 +18,8 @@ import org.visorfleet.server.agents.AgentHub;
 public final class GridScheduler {
 
     private static final System.Logger LOG = System.getLogger(GridScheduler.class.getName());
+    /** Most replicas one status may ask for: an agent claiming more slots cannot hoard a job. */
+    static final int MAX_SLOTS = 64;
 
     /** Replicas sent to a client since its status {@code status} arrived. */
     private record Sent(AgentMessage.GridStatus status, int count) {}
@@ -71,9 +73,10 @@ public final class GridScheduler {
             Sent before = sent.get(peer.clientId());
             int already = before != null && before.status() == peer.status() ? before.count() : 0;
             sent.put(peer.clientId(), new Sent(peer.status(), already));
-            if (!flagged.contains(peer.clientId()) && peer.status().freeSlots() > already) {
+            int slots = Math.min(peer.status().freeSlots(), MAX_SLOTS);
+            if (!flagged.contains(peer.clientId()) && slots > already) {
                 agents.ensure(peer.clientId(), peer.name());
-                free.put(peer.clientId(), peer.status().freeSlots() - already);
+                free.put(peer.clientId(), slots - already);
             }
         }
         int total = 0;
