@@ -115,15 +115,10 @@ public final class ApiClient implements AutoCloseable {
                 return n;
             }
         };
-        try {
-            return send(builder(path)
-                    .header("Content-Type", "application/octet-stream")
-                    .POST(HttpRequest.BodyPublishers.fromPublisher(
-                            HttpRequest.BodyPublishers.ofInputStream(zeros), length)));
-        } catch (IOException e) {
-            // The server may answer and close before the whole body is sent.
-            throw e;
-        }
+        return send(builder(path)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(zeros), length)));
     }
 
     /** Creates an enrollment token (optionally for a group) and returns its text. */
