@@ -26,6 +26,7 @@ import org.visorfleet.common.wire.WireJson;
 import org.visorfleet.server.agents.AgentHub;
 import org.visorfleet.server.agents.AgentPathWarmup;
 import org.visorfleet.server.agents.AgentUpgrade;
+import org.visorfleet.server.api.AgentGridRoutes;
 import org.visorfleet.server.api.ApiHandler;
 import org.visorfleet.server.api.ApiJson;
 import org.visorfleet.server.api.BootRoutes;
@@ -33,6 +34,7 @@ import org.visorfleet.server.api.CaRoutes;
 import org.visorfleet.server.api.CommandRoutes;
 import org.visorfleet.server.api.EventRoutes;
 import org.visorfleet.server.api.FleetRoutes;
+import org.visorfleet.server.api.GridRoutes;
 import org.visorfleet.server.api.Route;
 import org.visorfleet.server.api.UserRoutes;
 import org.visorfleet.server.auth.ApiTokens;
@@ -54,6 +56,16 @@ import org.visorfleet.server.fleet.Commands;
 import org.visorfleet.server.fleet.Enroller;
 import org.visorfleet.server.fleet.EnrollmentTokens;
 import org.visorfleet.server.fleet.Groups;
+import org.visorfleet.server.grid.CancelNotices;
+import org.visorfleet.server.grid.GridAgents;
+import org.visorfleet.server.grid.GridBlobs;
+import org.visorfleet.server.grid.GridDeadlines;
+import org.visorfleet.server.grid.GridJobs;
+import org.visorfleet.server.grid.GridLoop;
+import org.visorfleet.server.grid.GridResults;
+import org.visorfleet.server.grid.GridScheduler;
+import org.visorfleet.server.grid.ReplicaIssuer;
+import org.visorfleet.server.grid.UnitJudge;
 import org.visorfleet.server.http.HttpsConnector;
 import org.visorfleet.server.init.DataDirectory;
 import org.visorfleet.server.init.FleetCaStore;
@@ -130,6 +142,7 @@ public final class FleetServer implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final ServerSettings settings;
     private final Boot boot;
+    private final GridLoop grid;
     private volatile long revocationsCheckedAt;
 
     /** The boot service's running parts. */
@@ -144,7 +157,8 @@ public final class FleetServer implements AutoCloseable {
             EventLog events,
             EventStream stream,
             ServerSettings settings,
-            Boot boot) {
+            Boot boot,
+            GridLoop grid) {
         this.database = database;
         this.jetty = jetty;
         this.connector = connector;
@@ -154,6 +168,7 @@ public final class FleetServer implements AutoCloseable {
         this.stream = stream;
         this.settings = settings;
         this.boot = boot;
+        this.grid = grid;
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("fleet-housekeeping").daemon(true).factory());
     }
@@ -209,6 +224,15 @@ public final class FleetServer implements AutoCloseable {
             BootExports exports = new BootExports(database, clock);
             BootClients machines = new BootClients(database, exports, events, clock);
             aoe = AoeService.start(options.aoeLinks(), images, data.root().resolve("overlays"), clock);
+            GridBlobs blobs =
+                    GridBlobs.open(database, data.root().resolve("grid").resolve("blobs"), clock);
+            GridAgents gridAgents = new GridAgents(database, events, clock);
+            UnitJudge judge = new UnitJudge(gridAgents, events, clock);
+            GridLoop grid = new GridLoop(
+                    new GridDeadlines(database, judge, clock),
+                    new CancelNotices(database, hub),
+                    new GridScheduler(hub, gridAgents, new ReplicaIssuer(database, ApiJson.MAPPER, clock)));
+            hub.onGridStatus(grid::kick);
             aoe.sync(exports.list());
 
             ServerWebSocketContainer websockets = ServerWebSocketContainer.ensure(jetty);
@@ -242,6 +266,14 @@ public final class FleetServer implements AutoCloseable {
             routes.addAll(new CaRoutes(ca, clients).routes());
             routes.addAll(new CommandRoutes(database, clients, commands, events).routes());
             routes.addAll(new BootRoutes(database, images, exports, machines, groups, aoe, events).routes());
+            routes.addAll(new GridRoutes(
+                            blobs, new GridJobs(database, events, ApiJson.MAPPER, clock), gridAgents, hub, grid::kick)
+                    .routes());
+            routes.addAll(new AgentGridRoutes(
+                            database,
+                            blobs,
+                            new GridResults(database, blobs, gridAgents, judge, events, ApiJson.MAPPER, clock))
+                    .routes());
             jetty.setHandler(new ApiHandler(
                     routes,
                     Map.of(
@@ -249,6 +281,7 @@ public final class FleetServer implements AutoCloseable {
                             ConsoleUpgrade.PATH, new ConsoleUpgrade(websockets, apiTokens, stream),
                             AgentPathWarmup.PATH, warmup),
                     apiTokens,
+                    hub::authenticate,
                     events));
             if (options.bootHttpPort() != null) {
                 bootHttp =
@@ -278,7 +311,8 @@ public final class FleetServer implements AutoCloseable {
                     events,
                     stream,
                     settings,
-                    new Boot(aoe, bootHttp, exports, machines));
+                    new Boot(aoe, bootHttp, exports, machines),
+                    grid);
             events.append("server.started", "server:" + serverId, null, url[0]);
             server.startHousekeeping(clock);
             return server;
@@ -322,6 +356,7 @@ public final class FleetServer implements AutoCloseable {
                 hub.enforceRevocations(since);
             }
             hub.flushIfDue();
+            grid.kick(); // deadlines, cancel notices and scheduling, on the grid's own thread
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "housekeeping: {0}", e.toString());
         }
@@ -361,6 +396,7 @@ public final class FleetServer implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        grid.close();
         hub.stop();
         if (boot.http() != null) {
             boot.http().close();

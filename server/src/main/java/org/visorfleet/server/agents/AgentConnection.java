@@ -104,7 +104,10 @@ public final class AgentConnection implements Session.Listener.AutoDemanding {
                 }
             }
             case AgentMessage.CommandResult result -> hub.commandResult(this, result);
-            case AgentMessage.GridStatus status -> gridStatus = status;
+            case AgentMessage.GridStatus status -> {
+                gridStatus = status;
+                hub.gridStatusChanged();
+            }
         }
     }
 

@@ -15,6 +15,7 @@ import org.eclipse.jetty.websocket.api.StatusCode;
 import org.visorfleet.common.wire.AgentMessage;
 import org.visorfleet.common.wire.ServerMessage;
 import org.visorfleet.server.Refusal;
+import org.visorfleet.server.api.AgentPrincipal;
 import org.visorfleet.server.boot.BootClients;
 import org.visorfleet.server.db.Database;
 import org.visorfleet.server.events.EventLog;
@@ -98,6 +99,19 @@ public final class AgentHub implements LiveConnections {
      * Unknown and revoked certificates are refused (and recorded).
      */
     public AgentConnection admit(X509Certificate[] chain, String remote) throws SQLException {
+        return new AgentConnection(this, identify(chain, remote), remote, now());
+    }
+
+    /**
+     * The agent behind a TLS client certificate, for its HTTPS calls (grid blobs and results): the
+     * same checks as {@link #admit}.
+     */
+    public AgentPrincipal authenticate(X509Certificate[] chain, String remote) throws SQLException {
+        Clients.Identity identity = identify(chain, remote);
+        return new AgentPrincipal(identity.id(), identity.name(), chain[0].getPublicKey());
+    }
+
+    private Clients.Identity identify(X509Certificate[] chain, String remote) throws SQLException {
         if (chain == null || chain.length == 0) {
             events.append("client.refused", "remote:" + remote, null, "no client certificate");
             throw Refusal.unauthorized("a client certificate is required").alreadyRecorded();
@@ -112,7 +126,52 @@ public final class AgentHub implements LiveConnections {
             events.append("client.refused", "remote:" + remote, identity.get().name(), "revoked certificate " + serial);
             throw Refusal.forbidden("client certificate revoked").alreadyRecorded();
         }
-        return new AgentConnection(this, identity.get(), remote, now());
+        return identity.get();
+    }
+
+    // ---- grid work
+
+    /** A connected agent as the grid scheduler sees it; {@code status} is null until it sent one. */
+    public record GridPeer(long clientId, String name, AgentMessage.GridStatus status) {}
+
+    private volatile Runnable gridStatusListener = () -> {};
+
+    /** Called (on the socket's thread; keep it short) whenever an agent reports a grid status. */
+    public void onGridStatus(Runnable listener) {
+        this.gridStatusListener = listener;
+    }
+
+    void gridStatusChanged() {
+        gridStatusListener.run();
+    }
+
+    /** The agents connected here whose welcome was sent, with their latest grid status. */
+    public List<GridPeer> gridPeers() {
+        List<GridPeer> peers = new ArrayList<>();
+        for (AgentConnection connection : live.values()) {
+            if (connection.welcomed()) {
+                peers.add(new GridPeer(connection.client.id(), connection.client.name(), connection.gridStatus()));
+            }
+        }
+        return peers;
+    }
+
+    /** The latest grid status of a client connected here, if it is and sent one. */
+    public Optional<AgentMessage.GridStatus> gridStatus(long clientId) {
+        AgentConnection connection = live.get(clientId);
+        return connection == null || !connection.welcomed()
+                ? Optional.empty()
+                : Optional.ofNullable(connection.gridStatus());
+    }
+
+    /** Sends a message to a client if it is connected (and welcomed) here; false if not. */
+    public boolean sendTo(long clientId, ServerMessage message) {
+        AgentConnection connection = live.get(clientId);
+        if (connection == null || !connection.welcomed()) {
+            return false;
+        }
+        connection.send(message);
+        return true;
     }
 
     /**

@@ -2,6 +2,7 @@ package org.visorfleet.server.api;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +10,8 @@ import java.util.concurrent.ExecutionException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.content.InputStreamContentSource;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -34,17 +37,33 @@ public final class ApiHandler extends Handler.Abstract {
         boolean upgrade(Request request, Response response, Callback callback) throws Exception;
     }
 
+    /**
+     * Identifies the enrolled agent behind a TLS client certificate chain (already verified against
+     * the fleet CA by the handshake); refuses (and records) missing, unknown and revoked certificates.
+     */
+    @FunctionalInterface
+    public interface AgentAuthenticator {
+        AgentPrincipal authenticate(X509Certificate[] chain, String remote) throws Exception;
+    }
+
     private static final System.Logger LOG = System.getLogger(ApiHandler.class.getName());
 
     private final List<Route> routes;
     private final Map<String, Upgrade> upgrades;
     private final ApiTokens tokens;
     private final EventLog events;
+    private final AgentAuthenticator agents;
 
-    public ApiHandler(List<Route> routes, Map<String, Upgrade> upgrades, ApiTokens tokens, EventLog events) {
+    public ApiHandler(
+            List<Route> routes,
+            Map<String, Upgrade> upgrades,
+            ApiTokens tokens,
+            AgentAuthenticator agents,
+            EventLog events) {
         this.routes = List.copyOf(routes);
         this.upgrades = Map.copyOf(upgrades);
         this.tokens = tokens;
+        this.agents = agents;
         this.events = events;
     }
 
@@ -54,6 +73,7 @@ public final class ApiHandler extends Handler.Abstract {
         String remote = Request.getRemoteAddr(request);
         String method = request.getMethod();
         Principal principal = null;
+        AgentPrincipal agent = null;
         try {
             Upgrade upgrade = upgrades.get(path);
             if (upgrade != null) {
@@ -83,7 +103,11 @@ public final class ApiHandler extends Handler.Abstract {
                 throw Refusal.notFound("no such endpoint: " + path);
             }
             String bearer = null;
-            if (route.minimum() != null) {
+            if (route.agent()) {
+                EndPoint.SslSessionData tls =
+                        (EndPoint.SslSessionData) request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
+                agent = agents.authenticate(tls == null ? null : tls.peerCertificates(), remote);
+            } else if (route.minimum() != null) {
                 bearer = bearer(request);
                 principal = tokens.resolve(bearer).orElseThrow(() -> Refusal.unauthorized("invalid or expired token"));
                 if (!principal.role().includes(route.minimum())) {
@@ -91,7 +115,7 @@ public final class ApiHandler extends Handler.Abstract {
                             "role " + principal.role().wireName() + " may not " + method + " " + route.template());
                 }
             }
-            String body = route.upload() ? "" : readBody(request);
+            String body = route.upload() ? "" : readBody(request, route.maxBody());
             InputStream upload = route.upload() ? Content.Source.asInputStream(request) : null;
             Reply reply = route.action()
                     .handle(new Call(
@@ -101,10 +125,18 @@ public final class ApiHandler extends Handler.Abstract {
                             Request.extractQueryParameters(request),
                             body,
                             upload,
-                            remote));
+                            remote,
+                            agent));
             write(response, callback, reply.status(), reply.body());
         } catch (Refusal refusal) {
-            refused(request, response, callback, principal, remote, refusal);
+            refused(
+                    request,
+                    response,
+                    callback,
+                    agent != null ? "client:" + agent.name() : null,
+                    principal,
+                    remote,
+                    refusal);
         } catch (java.sql.SQLTransientException e) {
             // The database is saturated (every pooled connection busy) or briefly away: the
             // client should come back later; agents do so with their backoff.
@@ -131,23 +163,29 @@ public final class ApiHandler extends Handler.Abstract {
         throw Refusal.unauthorized("missing bearer token (POST /api/v1/login first)");
     }
 
-    /** Reads at most {@link #MAX_BODY} bytes; longer bodies are refused before they are buffered. */
-    private static String readBody(Request request) throws Exception {
+    /** Reads at most {@code max} bytes; longer bodies are refused before they are buffered. */
+    private static String readBody(Request request, int max) throws Exception {
         long declared = request.getLength();
-        if (declared > MAX_BODY) {
-            throw new Refusal(Refusal.Kind.TOO_LARGE, "request body larger than " + MAX_BODY + " bytes");
+        if (declared > max) {
+            throw new Refusal(Refusal.Kind.TOO_LARGE, "request body larger than " + max + " bytes");
         }
         try {
-            byte[] bytes = Content.Source.asByteArrayAsync(request, MAX_BODY).get();
+            byte[] bytes = Content.Source.asByteArrayAsync(request, max).get();
             return new String(bytes, StandardCharsets.UTF_8);
         } catch (ExecutionException e) {
-            throw new Refusal(Refusal.Kind.TOO_LARGE, "request body larger than " + MAX_BODY + " bytes");
+            throw new Refusal(Refusal.Kind.TOO_LARGE, "request body larger than " + max + " bytes");
         }
     }
 
     private void refused(
-            Request request, Response response, Callback callback, Principal principal, String remote, Refusal r) {
-        String actor = principal == null ? "remote:" + remote : principal.actor();
+            Request request,
+            Response response,
+            Callback callback,
+            String agentActor,
+            Principal principal,
+            String remote,
+            Refusal r) {
+        String actor = agentActor != null ? agentActor : principal == null ? "remote:" + remote : principal.actor();
         String line = request.getMethod() + " " + Request.getPathInContext(request) + " -> " + r.kind().status + " "
                 + r.getMessage();
         LOG.log(System.Logger.Level.INFO, "refused {0}: {1}", actor, line);
@@ -167,6 +205,10 @@ public final class ApiHandler extends Handler.Abstract {
             return;
         }
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        if (body instanceof Reply.Streamed streamed) {
+            writeStreamed(response, callback, streamed);
+            return;
+        }
         if (body instanceof Reply.Raw raw) {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, raw.contentType());
             Content.Sink.write(response, true, raw.text(), callback);
@@ -174,5 +216,34 @@ public final class ApiHandler extends Handler.Abstract {
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         Content.Sink.write(response, true, ApiJson.write(body) + "\n", callback);
+    }
+
+    /** Copies a streamed body to the response; a source that cannot be opened is a 500 (nothing sent yet). */
+    private static void writeStreamed(Response response, Callback callback, Reply.Streamed streamed) {
+        InputStream in;
+        try {
+            in = streamed.opener().open();
+        } catch (java.io.IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "cannot open a download: {0}", e.toString());
+            response.setStatus(500);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            Content.Sink.write(
+                    response,
+                    true,
+                    ApiJson.write(Map.of("error", "internal", "detail", "internal server error")) + "\n",
+                    callback);
+            return;
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, streamed.contentType());
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, streamed.length());
+        Content.copy(new InputStreamContentSource(in), response, Callback.from(callback, () -> close(in)));
+    }
+
+    private static void close(InputStream in) {
+        try {
+            in.close();
+        } catch (java.io.IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing a download: {0}", e.toString());
+        }
     }
 }

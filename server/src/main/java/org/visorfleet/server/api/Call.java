@@ -14,6 +14,7 @@ import org.visorfleet.server.auth.Principal;
  * @param bearer the bearer token that authenticated it, or null
  * @param upload the request body as a stream on {@link Route#upload} routes (then {@code body} is empty), else null
  * @param remote the peer's address
+ * @param agent the enrolled agent calling an {@link Route#agent} route, else null
  */
 public record Call(
         Principal principal,
@@ -22,7 +23,8 @@ public record Call(
         Fields query,
         String body,
         InputStream upload,
-        String remote) {
+        String remote,
+        AgentPrincipal agent) {
 
     public String path(int index) {
         return pathParameters.get(index);
@@ -63,6 +65,9 @@ public record Call(
 
     /** The actor recorded for this call's changes. */
     public String actor() {
+        if (agent != null) {
+            return "client:" + agent.name();
+        }
         return principal == null ? "remote:" + remote : principal.actor();
     }
 }

@@ -21,4 +21,20 @@ public record Reply(int status, Object body) {
     public static Reply raw(String contentType, String text) {
         return new Reply(200, new Raw(contentType, text));
     }
+
+    /** Opens the bytes of a {@link Streamed} body when the answer is written. */
+    @FunctionalInterface
+    public interface Opener {
+        java.io.InputStream open() throws java.io.IOException;
+    }
+
+    /**
+     * A binary body of known length streamed from its source (a stored file) without buffering it,
+     * for downloads that may be far larger than a JSON answer.
+     */
+    public record Streamed(String contentType, long length, Opener opener) {}
+
+    public static Reply streamed(String contentType, long length, Opener opener) {
+        return new Reply(200, new Streamed(contentType, length, opener));
+    }
 }

@@ -94,6 +94,33 @@ public final class ApiClient implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
+    /** POSTs {@code length} zero bytes, generated as they are sent (uploads over the size limits). */
+    public Reply postStream(String path, long length) throws IOException, InterruptedException {
+        java.util.function.Supplier<java.io.InputStream> zeros = () -> new java.io.InputStream() {
+            long left = length;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? 0 : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, left);
+                java.util.Arrays.fill(b, off, off + n, (byte) 0);
+                left -= n;
+                return n;
+            }
+        };
+        return send(builder(path)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(zeros), length)));
+    }
+
     /** Creates an enrollment token (optionally for a group) and returns its text. */
     public String enrollmentToken(String group) throws Exception {
         var body = JSON.createObjectNode();
