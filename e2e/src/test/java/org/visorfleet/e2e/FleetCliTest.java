@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
-import java.net.http.HttpConnectTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -48,7 +47,7 @@ import org.visorfleet.server.testing.ApiClient;
  */
 @Tag("e2e")
 class FleetCliTest {
-    private static final String PASSWORD = "correct horse battery";
+    private static final String PASSWORD = FleetProcesses.PASSWORD;
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** Generous: a 3 s detector plus JVM start-up of a reconnecting agent on a loaded CI machine. */
@@ -435,24 +434,8 @@ class FleetCliTest {
         return server;
     }
 
-    /**
-     * Logs in with the API client. A server that has just started answers its first TLS handshakes
-     * slowly (cold JIT), more slowly than the client's 5 s connect timeout on a loaded CI machine, so
-     * a connect timeout is retried until {@link #START_TIMEOUT}.
-     */
     private static ApiClient login(String url, Path ca) throws Exception {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (true) {
-            ApiClient api = new ApiClient(URI.create(url), ca);
-            try {
-                return api.login("admin", PASSWORD);
-            } catch (HttpConnectTimeoutException e) {
-                api.close();
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-        }
+        return FleetProcesses.login(url, ca);
     }
 
     private CliProcess startAgent(Path agentData, String url) throws Exception {

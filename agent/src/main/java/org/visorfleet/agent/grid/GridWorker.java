@@ -52,7 +52,14 @@ public final class GridWorker implements GridPort, AutoCloseable {
     private final Supplier<Optional<URI>> server;
     private final Runnable wakeLink;
 
+    /**
+     * Replicas accepted beyond the free slots (a periodic status can cross work already on its way)
+     * wait for a slot; beyond this backlog they are refused with an error result.
+     */
+    static final int BACKLOG = 4;
+
     private final Object lock = new Object();
+    private final java.util.concurrent.Semaphore slotPermits;
     private final Map<Long, Unit> units = new LinkedHashMap<>(); // guarded by lock
     private volatile IdlePolicy.Decision decision = new IdlePolicy.Decision(false, "starting");
     private volatile boolean closed;
@@ -98,6 +105,7 @@ public final class GridWorker implements GridPort, AutoCloseable {
         this.http = http;
         this.server = server;
         this.wakeLink = wakeLink;
+        this.slotPermits = new java.util.concurrent.Semaphore(settings.slots());
         this.monitor = Thread.ofPlatform().daemon().name("grid-monitor").unstarted(this::watch);
         this.uploader = Thread.ofPlatform().daemon().name("grid-upload").unstarted(this::upload);
         monitor.start();
@@ -150,8 +158,8 @@ public final class GridWorker implements GridPort, AutoCloseable {
                 return; // a repeat
             } else if (!settings.enabled()) {
                 refusal = "grid work is disabled on this desktop";
-            } else if (units.size() >= settings.slots()) {
-                refusal = "all " + settings.slots() + " grid slots are busy";
+            } else if (units.size() >= settings.slots() + BACKLOG) {
+                refusal = "all " + settings.slots() + " grid slots are busy and " + BACKLOG + " units wait";
             } else {
                 units.put(work.assignment(), unit);
             }
@@ -186,10 +194,17 @@ public final class GridWorker implements GridPort, AutoCloseable {
         ServerMessage.Work work = unit.work;
         try {
             LowPriority.applyToCurrentThread();
-            GridResult result = execute(unit);
-            if (result != null) {
-                store(result);
+            slotPermits.acquire();
+            try {
+                GridResult result = unit.cancelled || closed ? null : execute(unit);
+                if (result != null) {
+                    store(result);
+                }
+            } finally {
+                slotPermits.release();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "assignment " + work.assignment() + " failed in the agent", e);
             store(errorResult(work, "agent failure: " + e));
