@@ -231,6 +231,95 @@ class GridJobTest {
         }
     }
 
+    @Test
+    void decisionsAcknowledgedBeforeAKillDashNineSurviveItAndTheJobFinishes() throws Exception {
+        buildProgram();
+        FleetProcesses fleet = new FleetProcesses(dir);
+        Path data = dir.resolve("server");
+        fleet.initServer(data);
+        int port = FleetTools.freePort();
+        String url = "https://localhost:" + port;
+        Path ca = data.resolve("ca.pem");
+        Path table = Files.writeString(dir.resolve("table.txt"), "table-v1\n");
+        String[] idleAtOnce = {"--grid-idle-after", "0", "--grid-max-load", "1"};
+
+        CliProcess server = fleet.startServer(data, port);
+        try (ApiClient api = FleetProcesses.login(url, ca)) {
+            fleet.enroll(api, url, dir.resolve("desk-01"), "desk-01");
+            fleet.enroll(api, url, dir.resolve("desk-02"), "desk-02");
+        }
+        try (CliProcess desk1 = fleet.startAgent(dir.resolve("desk-01"), url, idleAtOnce);
+                CliProcess desk2 = fleet.startAgent(dir.resolve("desk-02"), url, idleAtOnce)) {
+            // Units of ~20 million instructions each, so the kill lands in the middle of the job.
+            Path units = Files.write(
+                    dir.resolve("units.txt"),
+                    IntStream.range(0, 20).mapToObj(n -> n + " 2").toList());
+            CliProcess.Result submitted = fleet.admin(
+                    url,
+                    ca,
+                    "grid",
+                    "submit",
+                    program.toString(),
+                    "--units-file",
+                    units.toString(),
+                    "--input",
+                    "table.txt=" + table,
+                    "--output",
+                    "out.txt");
+            assertEquals(0, submitted.exit(), submitted::toString);
+            String job = submitted.stdout().strip();
+
+            Map<Integer, String> decided;
+            try (ApiClient api = FleetProcesses.login(url, ca)) {
+                decided = awaitValidUnits(api, job, 5);
+            }
+            int status = server.kill();
+            System.out.printf("kill -9 server (exit %d) with %d of 20 units decided%n", status, decided.size());
+            server = fleet.startServer(data, port);
+            try (ApiClient api = FleetProcesses.login(url, ca)) {
+                Map<Integer, String> after = awaitValidUnits(api, job, 20);
+                decided.forEach((unit, sha) -> assertEquals(sha, after.get(unit), "unit " + unit + " changed"));
+                Path results = dir.resolve("results");
+                CliProcess.Result downloaded =
+                        fleet.admin(url, ca, "grid", "results", job, "--dir", results.toString());
+                assertEquals(0, downloaded.exit(), downloaded::toString);
+                for (int unit = 0; unit < 20; unit++) {
+                    String out =
+                            Files.readString(results.resolve("unit-" + unit).resolve("out.txt"));
+                    assertTrue(out.startsWith("table-v1 unit " + unit + ": "), out);
+                }
+                for (String desk : List.of("desk-01", "desk-02")) {
+                    JsonNode a = gridAgents(api).get(desk);
+                    assertEquals(0, a.get("invalid").asLong(), a::toString);
+                }
+            }
+        } finally {
+            server.close();
+        }
+    }
+
+    /** Waits until at least {@code count} units are valid; returns unit → canonical SHA-256 of all valid ones. */
+    private static Map<Integer, String> awaitValidUnits(ApiClient api, String job, int count) throws Exception {
+        long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
+        while (true) {
+            Map<Integer, String> valid = new TreeMap<>();
+            ApiClient.Reply reply = api.get("/api/v1/jobs/" + job + "/units");
+            if (reply.status() == 200) {
+                reply.body().get("items").forEach(u -> {
+                    if ("valid".equals(u.get("status").asText())) {
+                        valid.put(
+                                u.get("index").asInt(), u.get("canonicalSha256").asText());
+                    }
+                });
+                if (valid.size() >= count) {
+                    return valid;
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "only " + valid.size() + " units valid");
+            Thread.sleep(50);
+        }
+    }
+
     /** The cheating desktop's runner: the sandbox's honest run, then every output file altered. */
     private static RunResult cheat(
             org.visorfleet.grid.sandbox.WorkUnit unit,
