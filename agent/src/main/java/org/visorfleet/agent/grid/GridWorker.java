@@ -354,7 +354,13 @@ public final class GridWorker implements GridPort, AutoCloseable {
     /** Re-evaluates the idle policy every {@code checkSeconds}; wakes paused units and the link on a change. */
     private void watch() {
         long period = (long) (settings.checkSeconds() * 1000);
+        signals.nonGridLoad(); // the load is measured between calls: the first decision needs a baseline
         while (!closed) {
+            try {
+                Thread.sleep(period);
+            } catch (InterruptedException e) {
+                return;
+            }
             IdlePolicy.Decision next = policy.decide(signals);
             IdlePolicy.Decision previous = decision;
             decision = next;
@@ -364,11 +370,6 @@ public final class GridWorker implements GridPort, AutoCloseable {
                     lock.notifyAll();
                 }
                 wakeLink.run();
-            }
-            try {
-                Thread.sleep(period);
-            } catch (InterruptedException e) {
-                return;
             }
         }
     }
