@@ -56,12 +56,14 @@ public final class GridBlobs {
 
     private final Database database;
     private final BlobCache cache;
+    private final BlobMaterializer materializer;
     private final Clock clock;
     private volatile Runnable beforeCommit = () -> {};
 
     private GridBlobs(Database database, Path directory, Clock clock) {
         this.database = database;
         this.cache = new BlobCache(directory);
+        this.materializer = new BlobMaterializer(database, cache);
         this.clock = clock;
     }
 
@@ -219,50 +221,13 @@ public final class GridBlobs {
     }
 
     /**
-     * The cache file of a stored blob of {@code size} bytes, materialized from the database when
-     * the cache lacks it or its copy fails the check. Throws {@link IOException} (never serving
-     * anything) if the database lacks its chunks or they do not hash to {@code sha}.
+     * The cache file of a stored blob of {@code size} bytes, {@link BlobMaterializer materialized}
+     * from the database when the cache lacks it or its copy fails the check. Throws {@link
+     * IOException} (never serving anything) if the database lacks its chunks or they do not hash to
+     * {@code sha}.
      */
     public Path file(String sha, long size) throws IOException, SQLException {
-        Optional<Path> cached = cache.get(sha, size);
-        if (cached.isPresent()) {
-            return cached.get();
-        }
-        Path part = cache.stage();
-        try {
-            MessageDigest digest = sha256();
-            long read;
-            try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                read = database.query(c -> {
-                    try {
-                        return BlobChunks.read(c, sha, size, chunk -> {
-                            digest.update(chunk);
-                            write(out, chunk, chunk.length);
-                        });
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-                out.force(true);
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            }
-            String got = HexFormat.of().formatHex(digest.digest());
-            if (read != size || !got.equals(sha)) {
-                LOG.log(
-                        System.Logger.Level.ERROR,
-                        "grid blob {0}: the database holds {1} of {2} bytes hashing to {3}; not served",
-                        sha,
-                        read,
-                        size,
-                        got);
-                throw new IOException("grid blob " + sha + " is missing or damaged in the database");
-            }
-            cache.install(part, sha);
-            return cache.path(sha);
-        } finally {
-            Files.deleteIfExists(part);
-        }
+        return materializer.file(requireSha256("sha256", sha), size);
     }
 
     /** "No space left on device" as a 507 refusal (nothing was kept); anything else unchanged. */
@@ -274,7 +239,7 @@ public final class GridBlobs {
         return e;
     }
 
-    private static void write(FileChannel out, byte[] bytes, int length) throws IOException {
+    static void write(FileChannel out, byte[] bytes, int length) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(bytes, 0, length);
         while (b.hasRemaining()) {
             out.write(b);
