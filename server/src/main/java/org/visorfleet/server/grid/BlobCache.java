@@ -95,10 +95,11 @@ final class BlobCache {
         }
         LOG.log(
                 System.Logger.Level.WARNING,
-                "grid blob cache: {0} is damaged ({1} bytes, want {2}); removed, to be fetched again from the database",
-                sha,
-                stamp.get().size(),
-                size);
+                "grid blob cache: " + sha + " is damaged ("
+                        + (stamp.get().size() == size
+                                ? "its bytes hash to another name"
+                                : stamp.get().size() + " bytes, want " + size)
+                        + "); removed, to be fetched again from the database");
         verified.remove(sha);
         Files.deleteIfExists(file);
         return Optional.empty();

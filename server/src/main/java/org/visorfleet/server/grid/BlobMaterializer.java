@@ -70,11 +70,10 @@ final class BlobMaterializer {
             if (read != size || !got.equals(sha)) {
                 LOG.log(
                         System.Logger.Level.ERROR,
-                        "grid blob {0}: the database holds {1} of {2} bytes hashing to {3}; not served",
-                        sha,
-                        read,
-                        size,
-                        got);
+                        read != size
+                                ? "grid blob " + sha + ": the database holds " + read + " of its " + size
+                                        + " bytes; not served"
+                                : "grid blob " + sha + ": its chunks in the database hash to " + got + "; not served");
                 throw new IOException("grid blob " + sha + " is missing or damaged in the database");
             }
             cache.install(part, sha);

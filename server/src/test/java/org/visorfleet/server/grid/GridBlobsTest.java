@@ -10,6 +10,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
@@ -22,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -161,20 +164,26 @@ class GridBlobsTest {
             byte[] gone = random(100, 4);
             byte[] damaged = random(200, 5);
             Path dir = temp.resolve("blobs");
-            try (Database db = Database.open(url, 4)) {
-                GridBlobs.open(db, dir, CLOCK);
-                // What V4 left: rows, and files only on the server that received them.
+            // A database at V4, with what V4 left: rows, and files only on the server that received them.
+            Flyway.configure()
+                    .dataSource(url, null, null)
+                    .locations("classpath:db/migration")
+                    .target("4")
+                    .load()
+                    .migrate();
+            try (Connection c = DriverManager.getConnection(url)) {
                 for (byte[] blob : List.of(here, gone, damaged)) {
-                    db.query(c -> Sql.update(
+                    Sql.update(
                             c,
                             "INSERT INTO grid_blobs (sha256, size_bytes, created_at) VALUES (?, ?, ?)",
                             sha(blob),
                             blob.length,
-                            1L));
+                            1L);
                 }
-                Files.write(dir.resolve(sha(here)), here);
-                Files.write(dir.resolve(sha(damaged)), random(200, 6)); // right size, wrong bytes
             }
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(sha(here)), here);
+            Files.write(dir.resolve(sha(damaged)), random(200, 6)); // right size, wrong bytes
             try (Database db = Database.open(url, 4)) {
                 GridBlobs blobs = GridBlobs.open(db, dir, CLOCK); // the upgraded server starts
                 String sha = sha(here);
