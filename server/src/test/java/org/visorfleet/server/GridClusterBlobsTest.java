@@ -33,8 +33,8 @@ import org.visorfleet.server.testing.PostgresCluster;
  * Two real servers on one database (an H2 file, PostgreSQL): grid files live in the database, so
  * a job submitted through server A runs on an agent connected to server B, which downloads the
  * program from B and returns its results through B, and A serves the canonical outputs; with both
- * caches deleted everything is still served, a damaged cache file is replaced, and a damaged chunk
- * is never served.
+ * caches deleted everything is still served, a damaged cache file is replaced, B serves all after A
+ * is gone with its data directory, and a damaged chunk is never served.
  */
 class GridClusterBlobsTest {
 
@@ -120,6 +120,15 @@ class GridClusterBlobsTest {
             Files.setLastModifiedTime(cached, FileTime.fromMillis(1_000_000));
             assertEquals("42\n", apiA.get(files + "out.txt").text());
             assertEquals("42\n", Files.readString(cached), "the cache file was materialized again");
+
+            // Server A dies: what it received is still served by B.
+            open.remove(apiA);
+            apiA.close();
+            open.remove(a);
+            a.close();
+            deleteTree(temp.resolve("a"));
+            assertEquals("done\n", apiB.get(files + "stdout").text());
+            assertArrayEquals(program, peer.blob(sha).body());
 
             // A damaged chunk is never served: the cache is gone and the database copy is wrong.
             db.query(c -> Sql.update(
