@@ -1,6 +1,7 @@
 package org.visorfleet.server.api;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.visorfleet.server.Refusal;
 import org.visorfleet.server.db.Database;
@@ -46,10 +47,11 @@ public final class AgentGridRoutes {
                 return rs.next() ? rs.getLong(1) : null;
             }
         });
-        if (size == null || !Files.exists(blobs.file(sha))) {
+        if (size == null) {
             throw Refusal.notFound("no such file");
         }
-        return Reply.streamed("application/octet-stream", size, () -> Files.newInputStream(blobs.file(sha)));
+        Path file = blobs.file(sha, size);
+        return Reply.streamed("application/octet-stream", size, () -> Files.newInputStream(file));
     }
 
     private Reply result(Call call) throws Exception {

@@ -91,10 +91,9 @@ public final class GridRoutes {
     private Reply file(Call call) throws Exception {
         int index = number(call.path(1), "unit index");
         GridJobs.ResultFile file = jobs.canonicalFile(id(call), index, call.path(2));
+        java.nio.file.Path cached = blobs.file(file.sha256(), file.size());
         return Reply.streamed(
-                "application/octet-stream",
-                file.size(),
-                () -> java.nio.file.Files.newInputStream(blobs.file(file.sha256())));
+                "application/octet-stream", file.size(), () -> java.nio.file.Files.newInputStream(cached));
     }
 
     private Reply listAgents(Call call) throws Exception {

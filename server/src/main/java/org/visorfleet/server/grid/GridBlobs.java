@@ -2,12 +2,11 @@ package org.visorfleet.server.grid;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,50 +18,69 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.visorfleet.server.Refusal;
 import org.visorfleet.server.db.Database;
 import org.visorfleet.server.db.Sql;
 
 /**
- * Content-addressed files of the grid in {@code DATA/grid/blobs}, named by SHA-256: programs, inputs
- * and result files. Bytes go to {@code .incoming/UUID.part} while hashed, are fsynced, renamed to
- * their hash (the directory fsynced), and only then is the {@code grid_blobs} row committed; so a
- * listed blob has its complete file even after kill -9, and identical contents are stored once.
- * Blob files are never modified (a rename over an existing one writes the same bytes).
+ * Content-addressed files of the grid, named by SHA-256: programs, inputs and result files. Their
+ * durable home is the database ({@code grid_blobs} and its {@link BlobChunks chunks}), shared by
+ * every server of a cluster, so an agent on any server downloads any file and a canonical result
+ * outlives the server that received it. {@code DATA/grid/blobs} is this server's {@link BlobCache
+ * cache}, refilled from the database when a file is missing or fails its check.
+ *
+ * <p>Writing: the bytes are hashed into a staged file, then the row and all its chunks (streamed
+ * from that file) are inserted in one transaction, and only after the commit is the file renamed
+ * into the cache and the blob acknowledged. A crash before the commit leaves nothing (staged files
+ * are removed on open); identical contents are stored once, also when two servers race.
+ *
+ * <p>Reading ({@link #file}): the cache file if it checks out, else the blob is materialized from
+ * its chunks into a staged file, hashed and compared with its name, and renamed into the cache; a
+ * blob whose chunks do not hash to its name is never served (an {@link IOException}, a 500).
  */
 public final class GridBlobs {
 
     /** A blob: its hash and size; {@code created} is false when it was already stored. */
     public record Blob(String sha256, long size, boolean created) {}
 
+    private static final System.Logger LOG = System.getLogger(GridBlobs.class.getName());
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final String UNIQUE_VIOLATION = "23505";
-    private static final int CHUNK = 1 << 16;
+    /** A lock wait gave up (PostgreSQL lock_timeout; H2 lock timeout, concurrent update). */
+    private static final Set<String> LOCK_TIMEOUTS = Set.of("55P03", "HYT00", "50200", "90131");
+
+    private static final int ATTEMPTS = 20;
+    private static final int BUFFER = 1 << 16;
 
     private final Database database;
-    private final Path directory;
-    private final Path incoming;
+    private final BlobCache cache;
+    private final BlobMaterializer materializer;
     private final Clock clock;
+    private volatile Runnable beforeCommit = () -> {};
 
     private GridBlobs(Database database, Path directory, Clock clock) {
         this.database = database;
-        this.directory = directory;
-        this.incoming = directory.resolve(".incoming");
+        this.cache = new BlobCache(directory);
+        this.materializer = new BlobMaterializer(database, cache);
         this.clock = clock;
     }
 
-    /** Opens the store, creating it, and removes staged leftovers of interrupted writes. */
-    public static GridBlobs open(Database database, Path directory, Clock clock) throws IOException {
+    /**
+     * Opens the store, creating its cache, removes staged leftovers of interrupted writes, and
+     * copies into the database the blobs that a V4 database knows only as files of this server.
+     */
+    public static GridBlobs open(Database database, Path directory, Clock clock) throws IOException, SQLException {
         GridBlobs blobs = new GridBlobs(database, directory, clock);
-        Files.createDirectories(blobs.incoming);
-        try (DirectoryStream<Path> parts = Files.newDirectoryStream(blobs.incoming)) {
-            for (Path part : parts) {
-                Files.deleteIfExists(part);
-            }
-        }
+        blobs.cache.open();
+        new BlobBackfill(database, blobs.cache).run();
         return blobs;
+    }
+
+    /** Tests simulate a writer killed before its commit: {@code hook} runs after the chunks are inserted. */
+    void beforeCommit(Runnable hook) {
+        this.beforeCommit = hook;
     }
 
     public static boolean isSha256(String text) {
@@ -85,12 +103,12 @@ public final class GridBlobs {
      */
     public Blob upload(InputStream in, long maxBytes, Optional<String> expected) throws IOException, SQLException {
         expected.ifPresent(sha -> requireSha256("sha256", sha));
-        Path part = incoming.resolve(UUID.randomUUID() + ".part");
+        Path part = cache.stage();
         try {
             MessageDigest digest = sha256();
             long size = 0;
             try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                byte[] buffer = new byte[CHUNK];
+                byte[] buffer = new byte[BUFFER];
                 int n;
                 while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
                     size += n;
@@ -122,7 +140,7 @@ public final class GridBlobs {
         if (exists(sha)) {
             return new Blob(sha, bytes.length, false);
         }
-        Path part = incoming.resolve(UUID.randomUUID() + ".part");
+        Path part = cache.stage();
         try {
             try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 write(out, bytes, bytes.length);
@@ -136,30 +154,58 @@ public final class GridBlobs {
         }
     }
 
-    /** Moves a complete, fsynced file to its name and records it (unless already recorded). */
+    /**
+     * Records a complete, fsynced staged file whose hash is {@code sha}: its row and chunks in one
+     * transaction (unless already stored), then the file into the cache.
+     */
     private Blob commit(Path part, String sha, long size) throws IOException, SQLException {
-        if (exists(sha)) {
+        boolean created = insert(part, sha, size);
+        if (!created && cache.get(sha, size).isPresent()) {
             return new Blob(sha, size, false);
         }
-        Files.move(part, file(sha), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(directory);
-        boolean created = database.query(c -> {
+        try {
+            cache.install(part, sha); // the bytes are verified: they were hashed as they were staged
+        } catch (IOException e) {
+            // Committed: the blob is stored; the cache is refilled from the database when read.
+            LOG.log(System.Logger.Level.WARNING, "grid blob {0}: stored, not cached: {1}", sha, e.toString());
+        }
+        return new Blob(sha, size, created);
+    }
+
+    /**
+     * Inserts the row and chunks of a blob unless it is stored; false if it was. Two servers
+     * storing the same blob at once: one commits, the other sees the unique violation (or, when
+     * the first one's transaction outlasts its lock wait, tries again until it sees the row).
+     */
+    private boolean insert(Path part, String sha, long size) throws IOException, SQLException {
+        for (int attempt = 1; ; attempt++) {
+            if (exists(sha)) {
+                return false;
+            }
             try {
-                Sql.update(
-                        c,
-                        "INSERT INTO grid_blobs (sha256, size_bytes, created_at) VALUES (?, ?, ?)",
-                        sha,
-                        size,
-                        clock.millis());
-                return true;
+                return database.transaction(c -> {
+                    Sql.update(
+                            c,
+                            "INSERT INTO grid_blobs (sha256, size_bytes, created_at) VALUES (?, ?, ?)",
+                            sha,
+                            size,
+                            clock.millis());
+                    BlobChunks.insert(c, sha, part);
+                    beforeCommit.run();
+                    return true;
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             } catch (SQLException e) {
                 if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                    return false; // stored concurrently by another request
+                    return false; // stored concurrently by another request or server
                 }
-                throw e;
+                if (!LOCK_TIMEOUTS.contains(e.getSQLState()) || attempt == ATTEMPTS) {
+                    throw e;
+                }
+                LOG.log(System.Logger.Level.INFO, "grid blob {0}: waiting for a concurrent insert ({1})", sha, attempt);
             }
-        });
-        return new Blob(sha, size, created);
+        }
     }
 
     public boolean exists(String sha) throws SQLException {
@@ -174,9 +220,14 @@ public final class GridBlobs {
         }
     }
 
-    /** The file of a blob (exists once its row does). */
-    public Path file(String sha) {
-        return directory.resolve(requireSha256("sha256", sha));
+    /**
+     * The cache file of a stored blob of {@code size} bytes, {@link BlobMaterializer materialized}
+     * from the database when the cache lacks it or its copy fails the check. Throws {@link
+     * IOException} (never serving anything) if the database lacks its chunks or they do not hash to
+     * {@code sha}.
+     */
+    public Path file(String sha, long size) throws IOException, SQLException {
+        return materializer.file(requireSha256("sha256", sha), size);
     }
 
     /** "No space left on device" as a 507 refusal (nothing was kept); anything else unchanged. */
@@ -188,16 +239,10 @@ public final class GridBlobs {
         return e;
     }
 
-    private static void write(FileChannel out, byte[] bytes, int length) throws IOException {
+    static void write(FileChannel out, byte[] bytes, int length) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(bytes, 0, length);
         while (b.hasRemaining()) {
             out.write(b);
-        }
-    }
-
-    private static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
         }
     }
 
