@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
             GridJobCli.Status.class,
             GridJobCli.Results.class,
             GridJobCli.Cancel.class,
+            GridJobCli.Purge.class,
             GridJobCli.Agents.class,
             GridJobCli.Unflag.class
         })

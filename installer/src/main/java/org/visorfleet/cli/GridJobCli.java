@@ -404,6 +404,24 @@ final class GridJobCli {
     }
 
     @Command(
+            name = "purge",
+            mixinStandardHelpOptions = true,
+            description = "Delete a finished or cancelled job and its results; files no other job uses are freed"
+                    + " within the hour.")
+    static final class Purge extends AdminCommand {
+        @Parameters(paramLabel = "JOB")
+        long id;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonNode purged = api().post("/api/v1/jobs/" + id + "/purge", Map.of());
+            out().println("purged job " + id + ": " + purged.path("units").asInt() + " units, "
+                    + purged.path("replicas").asInt() + " replicas");
+            return 0;
+        }
+    }
+
+    @Command(
             name = "agents",
             mixinStandardHelpOptions = true,
             description = "Desktops' grid credit (instructions of valid results), results, flags and state.")

@@ -231,7 +231,9 @@ public final class FleetServer implements AutoCloseable {
             GridLoop grid = new GridLoop(
                     new GridDeadlines(database, judge, clock),
                     new CancelNotices(database, hub),
-                    new GridScheduler(hub, gridAgents, new ReplicaIssuer(database, ApiJson.MAPPER, clock)));
+                    new GridScheduler(hub, gridAgents, new ReplicaIssuer(database, ApiJson.MAPPER, clock)),
+                    blobs,
+                    clock);
             hub.onGridStatus(grid::kick);
             aoe.sync(exports.list());
 
@@ -267,7 +269,12 @@ public final class FleetServer implements AutoCloseable {
             routes.addAll(new CommandRoutes(database, clients, commands, events).routes());
             routes.addAll(new BootRoutes(database, images, exports, machines, groups, aoe, events).routes());
             routes.addAll(new GridRoutes(
-                            blobs, new GridJobs(database, events, ApiJson.MAPPER, clock), gridAgents, hub, grid::kick)
+                            blobs,
+                            new GridJobs(database, events, ApiJson.MAPPER, clock),
+                            gridAgents,
+                            hub,
+                            grid::kick,
+                            grid::collectSoon)
                     .routes());
             routes.addAll(new AgentGridRoutes(
                             database,

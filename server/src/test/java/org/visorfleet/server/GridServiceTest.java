@@ -588,6 +588,16 @@ class GridServiceTest {
         assertNull(a.work(BRIEF), "nothing more of a cancelled job");
         assertTrue(hasEvent("job.cancelled"));
         assertEquals(404, api.delete("/api/v1/jobs/12345").status());
+
+        long running = submit(job(1, Map.of("replication", 1)));
+        assertEquals(
+                409, api.post("/api/v1/jobs/" + running + "/purge", Map.of()).status(), "running: cancel first");
+        ApiClient.Reply purged = api.post("/api/v1/jobs/" + job + "/purge", Map.of());
+        assertEquals(200, purged.status(), purged.text());
+        assertEquals(2, purged.body().get("units").asInt());
+        assertEquals(404, api.get("/api/v1/jobs/" + job).status());
+        assertEquals(404, api.post("/api/v1/jobs/" + job + "/purge", Map.of()).status());
+        assertTrue(hasEvent("job.purged"));
     }
 
     @Test

@@ -43,14 +43,20 @@ public final class GridRoutes {
     private final GridAgents agents;
     private final AgentHub hub;
     private final Runnable kick;
+    private final Runnable collect;
 
-    /** @param kick asks the scheduler for a pass (a new job reaches idle agents at once) */
-    public GridRoutes(GridBlobs blobs, GridJobs jobs, GridAgents agents, AgentHub hub, Runnable kick) {
+    /**
+     * @param kick asks the scheduler for a pass (a new job reaches idle agents at once)
+     * @param collect asks for a collection of files no job uses any more (after a purge)
+     */
+    public GridRoutes(
+            GridBlobs blobs, GridJobs jobs, GridAgents agents, AgentHub hub, Runnable kick, Runnable collect) {
         this.blobs = blobs;
         this.jobs = jobs;
         this.agents = agents;
         this.hub = hub;
         this.kick = kick;
+        this.collect = collect;
     }
 
     public List<Route> routes() {
@@ -60,6 +66,7 @@ public final class GridRoutes {
                 Route.of("GET", "/api/v1/jobs", Role.VIEWER, c -> Reply.ok(Map.of("items", jobs.list()))),
                 Route.of("GET", "/api/v1/jobs/{id}", Role.VIEWER, c -> Reply.ok(jobs.require(id(c)))),
                 Route.of("DELETE", "/api/v1/jobs/{id}", Role.HELPDESK, c -> Reply.ok(jobs.cancel(id(c), c.actor()))),
+                Route.of("POST", "/api/v1/jobs/{id}/purge", Role.HELPDESK, this::purge),
                 Route.of("GET", "/api/v1/jobs/{id}/units", Role.VIEWER, this::units),
                 Route.of("GET", "/api/v1/jobs/{id}/units/{index}/files/{name}", Role.VIEWER, this::file),
                 Route.of("GET", "/api/v1/grid/agents", Role.VIEWER, this::listAgents),
@@ -76,6 +83,13 @@ public final class GridRoutes {
         GridJobs.JobView job = jobs.submit(spec, call.actor());
         kick.run();
         return Reply.created(job);
+    }
+
+    /** Deletes a finished job's records at once and frees the files only it used (after the grace period). */
+    private Reply purge(Call call) throws Exception {
+        GridJobs.Purged purged = jobs.purge(id(call), call.actor());
+        collect.run();
+        return Reply.ok(purged);
     }
 
     private Reply units(Call call) throws Exception {

@@ -57,6 +57,16 @@ final class BlobCache {
         }
     }
 
+    Path directory() {
+        return directory;
+    }
+
+    /** Forgets a blob: its cache file, if any, is deleted. */
+    void remove(String sha) throws IOException {
+        verified.remove(sha);
+        Files.deleteIfExists(path(sha));
+    }
+
     /** A new staging file name (the file does not exist yet; the directories do). */
     Path stage() throws IOException {
         Files.createDirectories(incoming); // the cache may have been deleted while running

@@ -138,6 +138,7 @@ public final class GridBlobs {
     public Blob put(byte[] bytes) throws IOException, SQLException {
         String sha = HexFormat.of().formatHex(sha256().digest(bytes));
         if (exists(sha)) {
+            touch(sha);
             return new Blob(sha, bytes.length, false);
         }
         Path part = cache.stage();
@@ -160,6 +161,9 @@ public final class GridBlobs {
      */
     private Blob commit(Path part, String sha, long size) throws IOException, SQLException {
         boolean created = insert(part, sha, size);
+        if (!created) {
+            touch(sha);
+        }
         if (!created && cache.get(sha, size).isPresent()) {
             return new Blob(sha, size, false);
         }
@@ -206,6 +210,24 @@ public final class GridBlobs {
                 LOG.log(System.Logger.Level.INFO, "grid blob {0}: waiting for a concurrent insert ({1})", sha, attempt);
             }
         }
+    }
+
+    /**
+     * Marks a blob stored again now: {@link BlobCollector} frees unreferenced blobs only a grace
+     * period after they were last stored, so one uploaded again for a new job is not collected
+     * before that job refers to it.
+     */
+    private void touch(String sha) throws SQLException {
+        database.transaction(
+                c -> Sql.update(c, "UPDATE grid_blobs SET created_at = ? WHERE sha256 = ?", clock.millis(), sha));
+    }
+
+    /**
+     * Frees blobs that nothing has referred to since before {@code cutoffMillis} (see {@link
+     * BlobCollector}); returns how many and how many bytes.
+     */
+    public BlobCollector.Freed collectGarbage(long cutoffMillis) throws SQLException, IOException {
+        return new BlobCollector(database, cache).collect(cutoffMillis);
     }
 
     public boolean exists(String sha) throws SQLException {

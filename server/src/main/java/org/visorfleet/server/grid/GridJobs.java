@@ -393,6 +393,41 @@ public final class GridJobs {
         return require(jobId);
     }
 
+    /** What {@link #purge} removed. */
+    public record Purged(long job, int units, int replicas, int resultFiles) {}
+
+    /**
+     * Deletes a finished or cancelled job with its units, replicas and result records (credit
+     * already granted stays). The files only it used are freed later by the blob collector.
+     */
+    public Purged purge(long jobId, String actor) throws SQLException {
+        JobView job = require(jobId);
+        if (job.status().equals("running")) {
+            throw Refusal.conflict("job " + jobId + " is running; cancel it first");
+        }
+        return database.transaction(c -> {
+            Sql.update(c, "DELETE FROM grid_job_files WHERE job_id = ?", jobId);
+            int files = Sql.update(
+                    c,
+                    "DELETE FROM grid_result_files WHERE assignment_id IN"
+                            + " (SELECT id FROM grid_assignments WHERE job_id = ?)",
+                    jobId);
+            int replicas = Sql.update(c, "DELETE FROM grid_assignments WHERE job_id = ?", jobId);
+            int units = Sql.update(c, "DELETE FROM grid_units WHERE job_id = ?", jobId);
+            if (Sql.update(c, "DELETE FROM grid_jobs WHERE id = ? AND status <> 'running'", jobId) != 1) {
+                throw Refusal.conflict("job " + jobId + " changed while it was being purged; try again");
+            }
+            events.append(
+                    c,
+                    "job.purged",
+                    actor,
+                    null,
+                    "job " + jobId + " (" + job.name() + "): " + units + " units, " + replicas + " replicas, " + files
+                            + " result files removed");
+            return new Purged(jobId, units, replicas, files);
+        });
+    }
+
     private String write(Object value) {
         try {
             return json.writeValueAsString(value);

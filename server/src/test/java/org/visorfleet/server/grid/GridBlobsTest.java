@@ -119,6 +119,51 @@ class GridBlobsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
+    void unreferencedBlobsAreFreedAfterTheGracePeriodAndReferencedOnesStay(String engine) throws Exception {
+        on(engine, url -> {
+            byte[] loose = random(1 << 20, 3);
+            byte[] used = random(1000, 4);
+            try (Database db = Database.open(url, 4)) {
+                GridBlobs one = GridBlobs.open(db, temp.resolve("one"), CLOCK);
+                GridBlobs two = GridBlobs.open(db, temp.resolve("two"), CLOCK);
+                one.put(loose);
+                one.put(used);
+                db.transaction(c -> {
+                    Sql.update(
+                            c,
+                            "INSERT INTO grid_jobs (id, name, status, program, program_name, outputs, replication,"
+                                    + " quorum, max_results, deadline_seconds, instruction_budget, memory_mb, output_mb,"
+                                    + " units_total, units_open, submitted_by, submitted_at)"
+                                    + " VALUES (77, 'j', 'done', ?, 'p', '[]', 1, 1, 1, 60, 1000, 1, 1, 0, 0, 'test', 0)",
+                            sha(used));
+                    return Sql.update(c, "INSERT INTO grid_job_files (job_id, sha256) VALUES (77, ?)", sha(used));
+                });
+                two.file(sha(loose), loose.length); // the other server caches it too
+                long now = CLOCK.millis();
+
+                assertEquals(new BlobCollector.Freed(0, 0, 0), one.collectGarbage(now - 3_600_000), "grace");
+                assertEquals(new BlobCollector.Freed(1, loose.length, 0), one.collectGarbage(now + 1));
+                assertEquals(0, count(db, "SELECT COUNT(*) FROM grid_blobs WHERE sha256 = ?", sha(loose)));
+                assertEquals(0, count(db, "SELECT COUNT(*) FROM grid_blob_chunks WHERE sha256 = ?", sha(loose)));
+                assertFalse(Files.exists(temp.resolve("one").resolve(sha(loose))));
+                assertTrue(Files.exists(temp.resolve("two").resolve(sha(loose))), "not yet swept there");
+                assertEquals(new BlobCollector.Freed(0, 0, 1), two.collectGarbage(now + 1), "swept by its server");
+                assertFalse(Files.exists(temp.resolve("two").resolve(sha(loose))));
+                assertArrayEquals(used, Files.readAllBytes(two.file(sha(used), used.length)), "referenced: kept");
+
+                // Stored again: the grace period starts over, so a file uploaded for a new job is safe.
+                db.transaction(c -> Sql.update(c, "DELETE FROM grid_job_files WHERE job_id = 77"));
+                db.transaction(c -> Sql.update(c, "DELETE FROM grid_jobs WHERE id = 77"));
+                db.transaction(c -> Sql.update(c, "UPDATE grid_blobs SET created_at = 0 WHERE sha256 = ?", sha(used)));
+                assertFalse(one.put(used).created());
+                assertEquals(0, one.collectGarbage(CLOCK.millis() - 60_000).blobs());
+                assertEquals(1, one.collectGarbage(CLOCK.millis() + 1).blobs());
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
     void twoServersStoringTheSameBlobAtOnceBothSucceedAndStoreItOnce(String engine) throws Exception {
         on(engine, url -> {
             byte[] bytes = random(3 << 20, 2);
