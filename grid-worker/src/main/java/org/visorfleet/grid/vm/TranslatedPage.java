@@ -1,0 +1,74 @@
+package org.visorfleet.grid.vm;
+
+/**
+ * The translations of one page's decoded code: which {@link CompiledRegion} the hart enters at each
+ * slot, and how hot the untranslated slots are. Tied to one decoded-code array: when the page's code
+ * is dropped (a write, {@code fence.i}, unmapping), the hart gets a new array and with it a new, empty
+ * {@code TranslatedPage}, so translations can never outlive the code they were made from.
+ */
+final class TranslatedPage {
+    /** HotSpot does not compile methods above 8000 bytes of bytecode (HugeMethodLimit). */
+    private static final int MAX_BYTECODE = 7800;
+
+    final long[] code;
+    final long base;
+    private final Translator policy;
+    private final CompiledRegion[] entries = new CompiledRegion[GuestMemory.SLOTS];
+    private final int[] heat = new int[GuestMemory.SLOTS];
+    private int built;
+
+    TranslatedPage(long[] code, long base, Translator policy) {
+        this.code = code;
+        this.base = base;
+        this.policy = policy;
+    }
+
+    /** The translation to enter at block start {@code slot}, or null to interpret (counting the visit). */
+    CompiledRegion regionAt(int slot) {
+        CompiledRegion region = entries[slot];
+        if (region != null) {
+            return region;
+        }
+        if (++heat[slot] > policy.threshold() && RegionPlan.translatable(code[slot])) {
+            return build(slot);
+        }
+        return null;
+    }
+
+    /** {@code region} left for a slot that was undecoded when it was built; rebuild it when that recurs. */
+    void missed(CompiledRegion region) {
+        if (++region.misses > policy.missLimit()) {
+            region.misses = Integer.MIN_VALUE; // rebuild once from this region
+            build(region.start);
+        }
+    }
+
+    private CompiledRegion build(int slot) {
+        if (built >= policy.maxRegionsPerPage()) {
+            heat[slot] = Integer.MIN_VALUE;
+            return null;
+        }
+        built++;
+        try {
+            for (int max = policy.maxInstructions(); max >= 8; max /= 2) {
+                RegionPlan plan = RegionPlan.of(code, base, slot, max);
+                byte[] classFile = RegionCompiler.classFile(plan);
+                if (RegionCompiler.runLength(classFile) > MAX_BYTECODE) {
+                    continue;
+                }
+                CompiledRegion region = RegionCompiler.define(classFile, slot);
+                for (int i : plan.slots) {
+                    if (plan.entry[i]) {
+                        entries[i] = region;
+                    }
+                }
+                policy.translated(plan.size());
+                return region;
+            }
+        } catch (RuntimeException | LinkageError e) {
+            policy.failed(e);
+        }
+        heat[slot] = Integer.MIN_VALUE; // interpret this entry from now on
+        return null;
+    }
+}
