@@ -87,7 +87,8 @@ final class RegionCompiler {
     static byte[] classFile(RegionPlan plan) {
         ClassDesc name = ClassDesc.of(CompiledRegion.class.getPackageName() + ".Region"
                 + Long.toHexString(plan.base >>> GuestMemory.PAGE_SHIFT) + "_" + plan.start);
-        return ClassFile.of().build(name, clb -> {
+        return ClassFile.of(ClassFile.StackMapsOption.DROP_STACK_MAPS).build(name, clb -> {
+            clb.withVersion(ClassFile.JAVA_5_VERSION, 0); // verified by inference: no stack maps to compute
             clb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
             clb.withSuperclass(CD_REGION);
             clb.withMethodBody(INIT_NAME, MethodTypeDesc.of(CD_void), 0, cb -> cb.aload(0)

@@ -9,6 +9,8 @@ package org.visorfleet.grid.vm;
 final class TranslatedPage {
     /** HotSpot does not compile methods above 8000 bytes of bytecode (HugeMethodLimit). */
     private static final int MAX_BYTECODE = 7800;
+    /** Generous bound on the bytecode of one translated instruction, exits included. */
+    private static final int WORST_BYTES_PER_INSTRUCTION = 64;
 
     final long[] code;
     final long base;
@@ -53,7 +55,8 @@ final class TranslatedPage {
             for (int max = policy.maxInstructions(); max >= 8; max /= 2) {
                 RegionPlan plan = RegionPlan.of(code, base, slot, max);
                 byte[] classFile = RegionCompiler.classFile(plan);
-                if (RegionCompiler.runLength(classFile) > MAX_BYTECODE) {
+                if (plan.size() * WORST_BYTES_PER_INSTRUCTION > MAX_BYTECODE
+                        && RegionCompiler.runLength(classFile) > MAX_BYTECODE) {
                     continue;
                 }
                 CompiledRegion region = RegionCompiler.define(classFile, slot);
