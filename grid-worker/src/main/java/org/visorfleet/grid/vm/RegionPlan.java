@@ -12,8 +12,9 @@ import java.util.Arrays;
  * page, and the return points after calls, but only through slots the interpreter has already decoded:
  * a translation executes exactly the decoded words the interpreter would, so a slot still undecoded (or
  * one left to the interpreter: {@code ecall}, {@code ebreak}, illegal instructions, atomics) becomes an
- * exit back to the interpreter. The plan is capped so that the generated method stays well below
- * HotSpot's limit for compiling methods ({@code HugeMethodLimit}, 8000 bytes of bytecode).
+ * exit back to the interpreter. It also stops where another region of the page can be entered, so that
+ * the same guest code is not compiled twice. Plans are small (see {@link Translator#maxInstructions}):
+ * C2's compile time grows steeply with method size, and until C2 is done a region runs slowly.
  */
 final class RegionPlan {
     final long[] code;
@@ -37,6 +38,15 @@ final class RegionPlan {
 
     /** Plans a translation entered at {@code start} (a decoded slot) of at most {@code max} instructions. */
     static RegionPlan of(long[] code, long base, int start, int max) {
+        return of(code, base, start, max, slot -> false);
+    }
+
+    /**
+     * Like {@link #of(long[], long, int, int)}, but stops at slots where {@code translatedElsewhere} says
+     * another region can be entered: control leaves for it there instead of translating the code twice.
+     */
+    static RegionPlan of(
+            long[] code, long base, int start, int max, java.util.function.IntPredicate translatedElsewhere) {
         boolean[] seen = new boolean[GuestMemory.SLOTS + 2];
         int[] found = new int[max];
         int n = 0;
@@ -44,7 +54,11 @@ final class RegionPlan {
         work.add(start);
         while (!work.isEmpty() && n < max) {
             int i = work.poll();
-            if (i < 0 || i >= GuestMemory.SLOTS || seen[i] || !translatable(code[i])) {
+            if (i < 0
+                    || i >= GuestMemory.SLOTS
+                    || seen[i]
+                    || !translatable(code[i])
+                    || (i != start && translatedElsewhere.test(i))) {
                 continue;
             }
             seen[i] = true;

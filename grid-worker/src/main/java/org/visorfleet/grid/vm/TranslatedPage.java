@@ -53,7 +53,7 @@ final class TranslatedPage {
         built++;
         try {
             for (int max = policy.maxInstructions(); max >= 8; max /= 2) {
-                RegionPlan plan = RegionPlan.of(code, base, slot, max);
+                RegionPlan plan = RegionPlan.of(code, base, slot, max, i -> entries[i] != null);
                 byte[] classFile = RegionCompiler.classFile(plan);
                 if (plan.size() * WORST_BYTES_PER_INSTRUCTION > MAX_BYTECODE
                         && RegionCompiler.runLength(classFile) > MAX_BYTECODE) {
