@@ -33,6 +33,15 @@ abstract class CompiledRegion {
         }
     }
 
+    /** frm as the rounding mode of an instruction with dynamic rounding; values 5..7 make it illegal. */
+    static int dynamicRoundingMode(Fpu fpu) {
+        int rm = fpu.status.frm;
+        if (rm > 4) {
+            throw IllegalInstructionTrap.INSTANCE;
+        }
+        return rm;
+    }
+
     abstract long run(
             Hart hart, long[] x, long[] f, GuestMemory mem, Fpu fpu, int entry, long count, long budget, int epoch);
 }

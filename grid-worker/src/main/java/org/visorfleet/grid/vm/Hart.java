@@ -37,6 +37,12 @@ public final class Hart {
 
     private final Fpu fpu = new Fpu(x);
     private final Atomics atomics;
+    /**
+     * Double-precision arithmetic for translated code, which calls it directly rather than through
+     * {@link Fpu#execute}; it shares the Fpu's status (flags, frm), and Fp64 holds no other state.
+     */
+    final Fp64 doubles = new Fp64(fpu.status);
+
     /** Null when this hart only interprets. */
     private final Translator translator;
 

@@ -36,6 +36,7 @@ final class RegionCompiler {
     private static final ClassDesc CD_HART = desc(Hart.class);
     private static final ClassDesc CD_MEM = desc(GuestMemory.class);
     private static final ClassDesc CD_FPU = desc(Fpu.class);
+    private static final ClassDesc CD_FP64 = desc(Fp64.class);
     private static final ClassDesc CD_ALU = desc(Alu.class);
     private static final ClassDesc CD_REGION = desc(CompiledRegion.class);
     private static final ClassDesc CD_LONGS = CD_long.arrayType();
@@ -63,6 +64,8 @@ final class RegionCompiler {
 
     private static final int NEXT = 13;
     private static final int REGS = 15;
+    /** The hart's {@link Fp64}, after the 31 register pairs. */
+    private static final int D64 = REGS + 62;
 
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
 
@@ -141,6 +144,7 @@ final class RegionCompiler {
                 cb.aload(X).loadConstant(r).laload().lstore(reg(r));
             }
         }
+        cb.aload(HART).getfield(CD_HART, "doubles", CD_FP64).astore(D64);
         cb.iconst_0().istore(SITE).lconst_0().lstore(NEXT);
         Label tryStart = cb.newLabel();
         Label tryEnd = cb.newLabel();
@@ -631,7 +635,93 @@ final class RegionCompiler {
                         .invokevirtual(CD_HART, "csrAt", MethodTypeDesc.of(CD_long, CD_int, CD_long, CD_long));
                 sx(rd);
             }
+            case FADD_D, FSUB_D, FMUL_D, FDIV_D -> {
+                beginDouble(slot, w);
+                fReg(rs1(w));
+                fReg(rs2(w));
+                if (op == FSUB_D) {
+                    negate();
+                }
+                roundingMode(w);
+                String name = op == FMUL_D ? "mul" : op == FDIV_D ? "div" : "add";
+                cb.invokevirtual(CD_FP64, name, MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_int));
+                cb.lastore();
+            }
+            case FSQRT_D -> {
+                beginDouble(slot, w);
+                fReg(rs1(w));
+                roundingMode(w);
+                cb.invokevirtual(CD_FP64, "sqrt", MethodTypeDesc.of(CD_long, CD_long, CD_int));
+                cb.lastore();
+            }
+            case FMADD_D, FMSUB_D, FNMSUB_D, FNMADD_D -> {
+                beginDouble(slot, w);
+                fReg(rs1(w));
+                if (op == FNMSUB_D || op == FNMADD_D) {
+                    negate();
+                }
+                fReg(rs2(w));
+                fReg(rs3(w));
+                if (op == FMSUB_D || op == FNMADD_D) {
+                    negate();
+                }
+                roundingMode(w);
+                cb.invokevirtual(CD_FP64, "fma", MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long, CD_int));
+                cb.lastore();
+            }
+            case FSGNJ_D, FSGNJN_D, FSGNJX_D -> {
+                cb.aload(F).loadConstant(rd(w));
+                if (op == FSGNJX_D) {
+                    fReg(rs1(w));
+                    fReg(rs2(w));
+                    cb.loadConstant(Long.MIN_VALUE).land().lxor();
+                } else {
+                    fReg(rs1(w));
+                    cb.loadConstant(Long.MAX_VALUE).land();
+                    fReg(rs2(w));
+                    if (op == FSGNJN_D) {
+                        cb.loadConstant(-1L).lxor();
+                    }
+                    cb.loadConstant(Long.MIN_VALUE).land().lor();
+                }
+                cb.lastore();
+            }
+            case FMV_X_D -> {
+                fReg(rs1(w));
+                sx(rd);
+            }
+            case FMV_D_X -> {
+                cb.aload(F).loadConstant(rd(w));
+                lx(rs1(w));
+                cb.lastore();
+            }
             default -> floatingPoint(slot, w, op);
+        }
+    }
+
+    /** f[rs] on the stack. */
+    private void fReg(int r) {
+        cb.aload(F).loadConstant(r).laload();
+    }
+
+    private void negate() {
+        cb.loadConstant(Long.MIN_VALUE).lxor();
+    }
+
+    /** Starts a double operation of the hart's Fp64 storing to f[rd]; marks it as one that may throw. */
+    private void beginDouble(int slot, long w) {
+        if (imm(w) == 7) {
+            site(slot); // a dynamic rounding mode may be invalid
+        }
+        cb.aload(F).loadConstant(rd(w)).aload(D64);
+    }
+
+    /** The instruction's rounding mode on the stack: static, or frm checked like the interpreter does. */
+    private void roundingMode(long w) {
+        if (imm(w) == 7) {
+            cb.aload(FPU).invokestatic(CD_REGION, "dynamicRoundingMode", MethodTypeDesc.of(CD_int, CD_FPU));
+        } else {
+            cb.loadConstant(imm(w));
         }
     }
 
