@@ -4,7 +4,7 @@ import static org.visorfleet.grid.vm.Op.*;
 
 /**
  * One RV64IMAFDC (+ Zicsr, Zifencei) user-mode hardware thread over a {@link GuestMemory}: an
- * interpreter over pre-decoded instructions.
+ * interpreter over pre-decoded instructions, which translates hot code to JVM bytecode.
  *
  * <p><b>Decoding.</b> Each halfword of an executable page gets a slot, decoded on first execution and
  * reused until the page's code is dropped (guest or host write to the page, {@code fence.i},
@@ -20,6 +20,21 @@ import static org.visorfleet.grid.vm.Op.*;
  * equals {@code instret}, and {@code time} is {@code instret / 100}. Nothing depends on the host:
  * floating point is computed with IEEE semantics in Java (and exactly where Java cannot), and no
  * host clock is read.
+ *
+ * <p><b>Translation.</b> A block start entered more than a threshold of times (system property
+ * {@value Translator#THRESHOLD_PROPERTY}, default {@value Translator#DEFAULT_THRESHOLD}; {@code off}
+ * interprets only) gets a {@link CompiledRegion}: up to 32 already-decoded instructions of its page,
+ * as one method of a hidden class generated with {@code java.lang.classfile} ({@link RegionCompiler}),
+ * with guest branches inside the region as JVM jumps and the integer registers in JVM locals, so
+ * that C2 compiles a guest loop as a loop. The interpreter stays the reference: translated code
+ * executes the same decoded words, counts every instruction, checks the budget and the code epoch at
+ * every taken branch exactly where the interpreter does, and hands anything else back to it mid-block
+ * (undecoded slots, {@code ecall}, {@code ebreak}, illegal instructions, atomics, and a faulting
+ * instruction, which the interpreter repeats to report the stop). Translations belong to one
+ * decoded-code array of a page, so dropping the page's code drops them. Whether and when code is
+ * translated changes how fast a run goes, never its result: every {@link Stop}, pc, count, register
+ * and byte is the same with translation on or off. It does cost JVM compile time: the first few
+ * seconds of a run are slower than the rest.
  *
  * <p><b>Errors.</b> Guest behaviour never throws: faults, illegal instructions, {@code ebreak} and
  * {@code ecall} end {@link #run} with a {@link Stop}. Host misuse (non-positive budget, register

@@ -293,9 +293,9 @@ final class RegionCompiler {
     }
 
     /**
-     * A taken branch or jump to the constant {@code target} ({@code counted}: its run, itself included,
-     * already added): the block ends; it continues inside the translation when the budget allows and
-     * the code is unchanged.
+     * A taken branch or jump to the constant {@code target}, its run (itself included) already added to
+     * the count: the block ends; it continues inside the translation when the target is translated here,
+     * the budget allows and the code is unchanged ({@link CompiledRegion#continueBlock}).
      */
     private void jumpTo(long target) {
         int slot = (target ^ plan.base) >>> GuestMemory.PAGE_SHIFT == 0 ? (int) (target - plan.base) >>> 1 : -1;

@@ -1,5 +1,6 @@
 package org.visorfleet.grid.vm;
 
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -11,15 +12,17 @@ import java.util.logging.Logger;
  * <p>A block start (a slot reached by a taken branch or jump, or the first slot entered in a page) is
  * translated once it was entered more than {@code threshold} times. The threshold comes from the system
  * property {@value #THRESHOLD_PROPERTY}: a number, or {@code off} to interpret only. Translation does not
- * change what a program computes or where a budget stops it, only how fast it runs.
+ * change what a program computes or where a budget stops it, only how fast it runs. Translating early
+ * pays: a translation only gets fast once the JVM compiled it, which takes a while (on
+ * bench/grid-vs-qemu.sh a threshold of 1000 was markedly slower than 50 or 100).
  */
 final class Translator {
     static final String THRESHOLD_PROPERTY = "visorfleet.grid.jit.threshold";
-    static final int DEFAULT_THRESHOLD = 100;
+    static final int DEFAULT_THRESHOLD = 50;
     /** Threshold value meaning: never translate. */
     static final int OFF = -1;
 
-    private static final java.util.concurrent.atomic.LongAdder TOTAL = new java.util.concurrent.atomic.LongAdder();
+    private static final LongAdder TOTAL = new LongAdder();
     private static final Logger LOG = Logger.getLogger(Translator.class.getName());
     private static final int TABLE = 4096;
 
