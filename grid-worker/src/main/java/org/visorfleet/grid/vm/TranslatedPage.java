@@ -15,7 +15,10 @@ final class TranslatedPage {
     final long[] code;
     final long base;
     private final Translator policy;
-    private final CompiledRegion[] entries = new CompiledRegion[GuestMemory.SLOTS];
+    /** Shared by pages with no translation yet, so that a page that never gets hot costs only its heat. */
+    private static final CompiledRegion[] NONE = new CompiledRegion[GuestMemory.SLOTS];
+
+    private CompiledRegion[] entries = NONE;
     private final int[] heat = new int[GuestMemory.SLOTS];
     private int built;
 
@@ -32,7 +35,7 @@ final class TranslatedPage {
             return region;
         }
         if (++heat[slot] > policy.threshold() && RegionPlan.translatable(code[slot])) {
-            return build(slot);
+            return build(slot, null);
         }
         return null;
     }
@@ -41,11 +44,12 @@ final class TranslatedPage {
     void missed(CompiledRegion region) {
         if (++region.misses > policy.missLimit()) {
             region.misses = Integer.MIN_VALUE; // rebuild once from this region
-            build(region.start);
+            build(region.start, region);
         }
     }
 
-    private CompiledRegion build(int slot) {
+    /** Translates from {@code slot}; {@code replaced}: the region this one supersedes, or null. */
+    private CompiledRegion build(int slot, CompiledRegion replaced) {
         if (built >= policy.maxRegionsPerPage()) {
             heat[slot] = Integer.MIN_VALUE;
             return null;
@@ -53,13 +57,17 @@ final class TranslatedPage {
         built++;
         try {
             for (int max = policy.maxInstructions(); max >= 8; max /= 2) {
-                RegionPlan plan = RegionPlan.of(code, base, slot, max, i -> entries[i] != null);
+                RegionPlan plan =
+                        RegionPlan.of(code, base, slot, max, i -> entries[i] != null && entries[i] != replaced);
                 byte[] classFile = RegionCompiler.classFile(plan);
                 if (plan.size() * WORST_BYTES_PER_INSTRUCTION > MAX_BYTECODE
                         && RegionCompiler.runLength(classFile) > MAX_BYTECODE) {
                     continue;
                 }
                 CompiledRegion region = RegionCompiler.define(classFile, slot);
+                if (entries == NONE) {
+                    entries = new CompiledRegion[GuestMemory.SLOTS];
+                }
                 for (int i : plan.slots) {
                     if (plan.entry[i]) {
                         entries[i] = region;
