@@ -184,6 +184,10 @@ public final class Hart {
                                 if (count >= budget) {
                                     return exhausted(next, count);
                                 }
+                                if (((next ^ base) >>> GuestMemory.PAGE_SHIFT) == 0 && epoch == mem.codeEpoch()) {
+                                    idx = (int) (next - base) >>> 1; // as the interpreter continues in-page
+                                    continue;
+                                }
                                 continue block;
                             }
                             // The block goes on, with the same code and epoch.
