@@ -201,7 +201,6 @@ public final class Hart {
                             }
                         }
                     }
-                    interpret:
                     while (true) {
                         long target;
                         jump:
