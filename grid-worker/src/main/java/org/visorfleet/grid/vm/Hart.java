@@ -4,7 +4,7 @@ import static org.visorfleet.grid.vm.Op.*;
 
 /**
  * One RV64IMAFDC (+ Zicsr, Zifencei) user-mode hardware thread over a {@link GuestMemory}: an
- * interpreter over pre-decoded instructions.
+ * interpreter over pre-decoded instructions, which translates hot code to JVM bytecode.
  *
  * <p><b>Decoding.</b> Each halfword of an executable page gets a slot, decoded on first execution and
  * reused until the page's code is dropped (guest or host write to the page, {@code fence.i},
@@ -20,6 +20,21 @@ import static org.visorfleet.grid.vm.Op.*;
  * equals {@code instret}, and {@code time} is {@code instret / 100}. Nothing depends on the host:
  * floating point is computed with IEEE semantics in Java (and exactly where Java cannot), and no
  * host clock is read.
+ *
+ * <p><b>Translation.</b> A block start entered more than a threshold of times (system property
+ * {@value Translator#THRESHOLD_PROPERTY}, default {@value Translator#DEFAULT_THRESHOLD}; {@code off}
+ * interprets only) gets a {@link CompiledRegion}: up to 32 already-decoded instructions of its page,
+ * as one method of a hidden class generated with {@code java.lang.classfile} ({@link RegionCompiler}),
+ * with guest branches inside the region as JVM jumps and the integer registers in JVM locals, so
+ * that C2 compiles a guest loop as a loop. The interpreter stays the reference: translated code
+ * executes the same decoded words, counts every instruction, checks the budget and the code epoch at
+ * every taken branch exactly where the interpreter does, and hands anything else back to it mid-block
+ * (undecoded slots, {@code ecall}, {@code ebreak}, illegal instructions, atomics, and a faulting
+ * instruction, which the interpreter repeats to report the stop). Translations belong to one
+ * decoded-code array of a page, so dropping the page's code drops them. Whether and when code is
+ * translated changes how fast a run goes, never its result: every {@link Stop}, pc, count, register
+ * and byte is the same with translation on or off. It does cost JVM compile time: the first few
+ * seconds of a run are slower than the rest.
  *
  * <p><b>Errors.</b> Guest behaviour never throws: faults, illegal instructions, {@code ebreak} and
  * {@code ecall} end {@link #run} with a {@link Stop}. Host misuse (non-positive budget, register
@@ -37,12 +52,42 @@ public final class Hart {
 
     private final Fpu fpu = new Fpu(x);
     private final Atomics atomics;
+    /**
+     * Double-precision arithmetic for translated code, which calls it directly rather than through
+     * {@link Fpu#execute}; it shares the Fpu's status (flags, frm), and Fp64 holds no other state.
+     */
+    final Fp64 doubles = new Fp64(fpu.status);
+
+    /** Null when this hart only interprets. */
+    private final Translator translator;
+
     private long pc;
     private long instret;
 
+    /** Written by a {@link CompiledRegion} when it returns: the run's retired count so far. */
+    long jitCount;
+
+    /**
+     * A hart that translates hot code as the system property {@value Translator#THRESHOLD_PROPERTY}
+     * says (by default after {@value Translator#DEFAULT_THRESHOLD} entries of a block).
+     */
     public Hart(GuestMemory memory) {
+        this(memory, Translator.configuredThreshold());
+    }
+
+    /**
+     * A hart translating a block start once entered more than {@code threshold} times; 0 translates as
+     * soon as possible, {@link Translator#OFF} (-1) never.
+     */
+    Hart(GuestMemory memory, int threshold) {
         this.memory = memory;
         this.atomics = new Atomics(memory);
+        this.translator = Translator.withThreshold(threshold);
+    }
+
+    /** The translator, or null when this hart only interprets (for tests). */
+    Translator translator() {
+        return translator;
     }
 
     public GuestMemory memory() {
@@ -111,6 +156,8 @@ public final class Hart {
         final long[] x = this.x;
         final long[] f = fpu.f;
         final GuestMemory mem = memory;
+        final Fpu fpu = this.fpu;
+        final Translator translator = this.translator;
         long count = 0;
         long next = pc;
         long base = 0;
@@ -123,186 +170,222 @@ public final class Hart {
                 Page page = mem.executablePage(next);
                 long[] code = mem.codeOf(page);
                 int epoch = mem.codeEpoch();
+                TranslatedPage translated = translator == null ? null : translator.pageFor(page, code);
+                enter:
                 while (true) {
-                    long target;
-                    jump:
-                    {
-                        long w = code[idx];
-                        int op = (int) w & 0xFF;
-                        switch (op) {
-                            case UNDECODED -> {
-                                code[idx] = decodeSlot(page, idx, base);
-                                continue;
-                            }
-                            case PAGE_END -> {
-                                next = base + ((long) idx << 1);
+                    // At a block start in this page (or interpreting on, when translated is null).
+                    if (translated != null) {
+                        CompiledRegion region = translated.regionAt(idx);
+                        if (region != null) {
+                            long out = region.run(this, x, f, mem, fpu, idx, count, budget, epoch);
+                            count = jitCount;
+                            if ((out & 1) == 0) {
+                                next = out;
                                 if (count >= budget) {
                                     return exhausted(next, count);
                                 }
+                                if (((next ^ base) >>> GuestMemory.PAGE_SHIFT) == 0 && epoch == mem.codeEpoch()) {
+                                    idx = (int) (next - base) >>> 1; // as the interpreter continues in-page
+                                    continue;
+                                }
                                 continue block;
                             }
-                            case NOP -> {}
-                            case LUI -> x[rd(w)] = imm(w);
-                            case AUIPC -> x[rd(w)] = base + ((long) idx << 1) + imm(w);
-                            case JAL -> {
-                                long here = base + ((long) idx << 1);
-                                x[rd(w)] = here + (halfwords(w) << 1);
-                                target = here + imm(w);
-                                break jump;
+                            // The block goes on, with the same code and epoch.
+                            idx = (int) ((out & ~CompiledRegion.FAULTED) - base) >>> 1;
+                            if ((out & CompiledRegion.FAULTED) != 0) {
+                                // the interpreter repeats the instruction and reports the stop
+                            } else if (code[idx] == UNDECODED) {
+                                translated.missed(region);
+                            } else if (RegionPlan.translatable(code[idx])) {
+                                continue; // another region may go on from here (mid-block, same code)
                             }
-                            case JALR -> {
-                                target = (x[rs1(w)] + imm(w)) & ~1L;
-                                x[rd(w)] = base + ((long) (idx + halfwords(w)) << 1);
-                                break jump;
-                            }
-                            case BEQ -> {
-                                if (x[rs1(w)] == x[rs2(w)]) {
-                                    target = base + ((long) idx << 1) + imm(w);
-                                    break jump;
-                                }
-                            }
-                            case BNE -> {
-                                if (x[rs1(w)] != x[rs2(w)]) {
-                                    target = base + ((long) idx << 1) + imm(w);
-                                    break jump;
-                                }
-                            }
-                            case BLT -> {
-                                if (x[rs1(w)] < x[rs2(w)]) {
-                                    target = base + ((long) idx << 1) + imm(w);
-                                    break jump;
-                                }
-                            }
-                            case BGE -> {
-                                if (x[rs1(w)] >= x[rs2(w)]) {
-                                    target = base + ((long) idx << 1) + imm(w);
-                                    break jump;
-                                }
-                            }
-                            case BLTU -> {
-                                if (Long.compareUnsigned(x[rs1(w)], x[rs2(w)]) < 0) {
-                                    target = base + ((long) idx << 1) + imm(w);
-                                    break jump;
-                                }
-                            }
-                            case BGEU -> {
-                                if (Long.compareUnsigned(x[rs1(w)], x[rs2(w)]) >= 0) {
-                                    target = base + ((long) idx << 1) + imm(w);
-                                    break jump;
-                                }
-                            }
-                            case LB -> x[rd(w)] = (byte) mem.load8(x[rs1(w)] + imm(w));
-                            case LH -> x[rd(w)] = (short) mem.load16(x[rs1(w)] + imm(w));
-                            case LW -> x[rd(w)] = (int) mem.load32(x[rs1(w)] + imm(w));
-                            case LD -> x[rd(w)] = mem.load64(x[rs1(w)] + imm(w));
-                            case LBU -> x[rd(w)] = mem.load8(x[rs1(w)] + imm(w));
-                            case LHU -> x[rd(w)] = mem.load16(x[rs1(w)] + imm(w));
-                            case LWU -> x[rd(w)] = mem.load32(x[rs1(w)] + imm(w));
-                            case SB -> mem.store8(x[rs1(w)] + imm(w), x[rs2(w)]);
-                            case SH -> mem.store16(x[rs1(w)] + imm(w), x[rs2(w)]);
-                            case SW -> mem.store32(x[rs1(w)] + imm(w), x[rs2(w)]);
-                            case SD -> mem.store64(x[rs1(w)] + imm(w), x[rs2(w)]);
-                            case ADDI -> x[rd(w)] = x[rs1(w)] + imm(w);
-                            case SLTI -> x[rd(w)] = x[rs1(w)] < imm(w) ? 1 : 0;
-                            case SLTIU -> x[rd(w)] = Long.compareUnsigned(x[rs1(w)], imm(w)) < 0 ? 1 : 0;
-                            case XORI -> x[rd(w)] = x[rs1(w)] ^ imm(w);
-                            case ORI -> x[rd(w)] = x[rs1(w)] | imm(w);
-                            case ANDI -> x[rd(w)] = x[rs1(w)] & imm(w);
-                            case SLLI -> x[rd(w)] = x[rs1(w)] << imm(w);
-                            case SRLI -> x[rd(w)] = x[rs1(w)] >>> imm(w);
-                            case SRAI -> x[rd(w)] = x[rs1(w)] >> imm(w);
-                            case ADD -> x[rd(w)] = x[rs1(w)] + x[rs2(w)];
-                            case SUB -> x[rd(w)] = x[rs1(w)] - x[rs2(w)];
-                            case SLL -> x[rd(w)] = x[rs1(w)] << x[rs2(w)]; // Java masks long shifts to 6 bits
-                            case SLT -> x[rd(w)] = x[rs1(w)] < x[rs2(w)] ? 1 : 0;
-                            case SLTU -> x[rd(w)] = Long.compareUnsigned(x[rs1(w)], x[rs2(w)]) < 0 ? 1 : 0;
-                            case XOR -> x[rd(w)] = x[rs1(w)] ^ x[rs2(w)];
-                            case SRL -> x[rd(w)] = x[rs1(w)] >>> x[rs2(w)];
-                            case SRA -> x[rd(w)] = x[rs1(w)] >> x[rs2(w)];
-                            case OR -> x[rd(w)] = x[rs1(w)] | x[rs2(w)];
-                            case AND -> x[rd(w)] = x[rs1(w)] & x[rs2(w)];
-                            case ADDIW -> x[rd(w)] = (int) x[rs1(w)] + imm(w);
-                            case SLLIW -> x[rd(w)] = (int) x[rs1(w)] << imm(w);
-                            case SRLIW -> x[rd(w)] = (int) x[rs1(w)] >>> imm(w);
-                            case SRAIW -> x[rd(w)] = (int) x[rs1(w)] >> imm(w);
-                            case ADDW -> x[rd(w)] = (int) x[rs1(w)] + (int) x[rs2(w)];
-                            case SUBW -> x[rd(w)] = (int) x[rs1(w)] - (int) x[rs2(w)];
-                            case SLLW -> x[rd(w)] = (int) x[rs1(w)] << (int) x[rs2(w)]; // masked to 5 bits
-                            case SRLW -> x[rd(w)] = (int) x[rs1(w)] >>> (int) x[rs2(w)];
-                            case SRAW -> x[rd(w)] = (int) x[rs1(w)] >> (int) x[rs2(w)];
-                            case MUL -> x[rd(w)] = x[rs1(w)] * x[rs2(w)];
-                            case MULH -> x[rd(w)] = Math.multiplyHigh(x[rs1(w)], x[rs2(w)]);
-                            case MULHSU -> x[rd(w)] = Alu.mulhsu(x[rs1(w)], x[rs2(w)]);
-                            case MULHU -> x[rd(w)] = Math.unsignedMultiplyHigh(x[rs1(w)], x[rs2(w)]);
-                            case DIV -> x[rd(w)] = Alu.div(x[rs1(w)], x[rs2(w)]);
-                            case DIVU -> x[rd(w)] = Alu.divu(x[rs1(w)], x[rs2(w)]);
-                            case REM -> x[rd(w)] = Alu.rem(x[rs1(w)], x[rs2(w)]);
-                            case REMU -> x[rd(w)] = Alu.remu(x[rs1(w)], x[rs2(w)]);
-                            case MULW -> x[rd(w)] = (int) x[rs1(w)] * (int) x[rs2(w)];
-                            case DIVW -> x[rd(w)] = Alu.divw(x[rs1(w)], x[rs2(w)]);
-                            case DIVUW -> x[rd(w)] = Alu.divuw(x[rs1(w)], x[rs2(w)]);
-                            case REMW -> x[rd(w)] = Alu.remw(x[rs1(w)], x[rs2(w)]);
-                            case REMUW -> x[rd(w)] = Alu.remuw(x[rs1(w)], x[rs2(w)]);
-                            case FLW -> f[rd(w)] = Fpu.box((int) mem.load32(x[rs1(w)] + imm(w)));
-                            case FLD -> f[rd(w)] = mem.load64(x[rs1(w)] + imm(w));
-                            case FSW -> mem.store32(x[rs1(w)] + imm(w), f[rs2(w)]);
-                            case FSD -> mem.store64(x[rs1(w)] + imm(w), f[rs2(w)]);
-                            case LR_W -> x[rd(w)] = atomics.loadReserved(x[rs1(w)], 4);
-                            case LR_D -> x[rd(w)] = atomics.loadReserved(x[rs1(w)], 8);
-                            case SC_W -> x[rd(w)] = atomics.storeConditional(x[rs1(w)], x[rs2(w)], 4);
-                            case SC_D -> x[rd(w)] = atomics.storeConditional(x[rs1(w)], x[rs2(w)], 8);
-                            case AMOSWAP_W,
-                                    AMOADD_W,
-                                    AMOXOR_W,
-                                    AMOAND_W,
-                                    AMOOR_W,
-                                    AMOMIN_W,
-                                    AMOMAX_W,
-                                    AMOMINU_W,
-                                    AMOMAXU_W,
-                                    AMOSWAP_D,
-                                    AMOADD_D,
-                                    AMOXOR_D,
-                                    AMOAND_D,
-                                    AMOOR_D,
-                                    AMOMIN_D,
-                                    AMOMAX_D,
-                                    AMOMINU_D,
-                                    AMOMAXU_D -> x[rd(w)] = atomics.amo(op, x[rs1(w)], x[rs2(w)]);
-                            case CSRRW, CSRRS, CSRRC, CSRRWI, CSRRSI, CSRRCI -> x[rd(w)] = csr(op, w, instret + count);
-                            case FENCE_I -> {
-                                mem.flushCode();
-                                target = base + ((long) idx << 1) + 4;
-                                break jump;
-                            }
-                            case ECALL -> {
-                                pc = base + ((long) idx << 1) + 4;
-                                instret += count + 1;
-                                atomics.clearReservation();
-                                return Stop.ECALL;
-                            }
-                            case EBREAK -> {
-                                return stopAt(new Stop.Breakpoint(base + ((long) idx << 1)), count);
-                            }
-                            case ILLEGAL -> {
-                                return stopAt(new Stop.IllegalInstruction(base + ((long) idx << 1), imm(w)), count);
-                            }
-                            default -> fpu.execute(op, w);
                         }
-                        idx += halfwords(w);
+                    }
+                    while (true) {
+                        long target;
+                        jump:
+                        {
+                            long w = code[idx];
+                            int op = (int) w & 0xFF;
+                            switch (op) {
+                                case UNDECODED -> {
+                                    code[idx] = decodeSlot(page, idx, base);
+                                    continue;
+                                }
+                                case PAGE_END -> {
+                                    next = base + ((long) idx << 1);
+                                    if (count >= budget) {
+                                        return exhausted(next, count);
+                                    }
+                                    continue block;
+                                }
+                                case NOP -> {}
+                                case LUI -> x[rd(w)] = imm(w);
+                                case AUIPC -> x[rd(w)] = base + ((long) idx << 1) + imm(w);
+                                case JAL -> {
+                                    long here = base + ((long) idx << 1);
+                                    x[rd(w)] = here + (halfwords(w) << 1);
+                                    target = here + imm(w);
+                                    break jump;
+                                }
+                                case JALR -> {
+                                    target = (x[rs1(w)] + imm(w)) & ~1L;
+                                    x[rd(w)] = base + ((long) (idx + halfwords(w)) << 1);
+                                    break jump;
+                                }
+                                case BEQ -> {
+                                    if (x[rs1(w)] == x[rs2(w)]) {
+                                        target = base + ((long) idx << 1) + imm(w);
+                                        break jump;
+                                    }
+                                }
+                                case BNE -> {
+                                    if (x[rs1(w)] != x[rs2(w)]) {
+                                        target = base + ((long) idx << 1) + imm(w);
+                                        break jump;
+                                    }
+                                }
+                                case BLT -> {
+                                    if (x[rs1(w)] < x[rs2(w)]) {
+                                        target = base + ((long) idx << 1) + imm(w);
+                                        break jump;
+                                    }
+                                }
+                                case BGE -> {
+                                    if (x[rs1(w)] >= x[rs2(w)]) {
+                                        target = base + ((long) idx << 1) + imm(w);
+                                        break jump;
+                                    }
+                                }
+                                case BLTU -> {
+                                    if (Long.compareUnsigned(x[rs1(w)], x[rs2(w)]) < 0) {
+                                        target = base + ((long) idx << 1) + imm(w);
+                                        break jump;
+                                    }
+                                }
+                                case BGEU -> {
+                                    if (Long.compareUnsigned(x[rs1(w)], x[rs2(w)]) >= 0) {
+                                        target = base + ((long) idx << 1) + imm(w);
+                                        break jump;
+                                    }
+                                }
+                                case LB -> x[rd(w)] = (byte) mem.load8(x[rs1(w)] + imm(w));
+                                case LH -> x[rd(w)] = (short) mem.load16(x[rs1(w)] + imm(w));
+                                case LW -> x[rd(w)] = (int) mem.load32(x[rs1(w)] + imm(w));
+                                case LD -> x[rd(w)] = mem.load64(x[rs1(w)] + imm(w));
+                                case LBU -> x[rd(w)] = mem.load8(x[rs1(w)] + imm(w));
+                                case LHU -> x[rd(w)] = mem.load16(x[rs1(w)] + imm(w));
+                                case LWU -> x[rd(w)] = mem.load32(x[rs1(w)] + imm(w));
+                                case SB -> mem.store8(x[rs1(w)] + imm(w), x[rs2(w)]);
+                                case SH -> mem.store16(x[rs1(w)] + imm(w), x[rs2(w)]);
+                                case SW -> mem.store32(x[rs1(w)] + imm(w), x[rs2(w)]);
+                                case SD -> mem.store64(x[rs1(w)] + imm(w), x[rs2(w)]);
+                                case ADDI -> x[rd(w)] = x[rs1(w)] + imm(w);
+                                case SLTI -> x[rd(w)] = x[rs1(w)] < imm(w) ? 1 : 0;
+                                case SLTIU -> x[rd(w)] = Long.compareUnsigned(x[rs1(w)], imm(w)) < 0 ? 1 : 0;
+                                case XORI -> x[rd(w)] = x[rs1(w)] ^ imm(w);
+                                case ORI -> x[rd(w)] = x[rs1(w)] | imm(w);
+                                case ANDI -> x[rd(w)] = x[rs1(w)] & imm(w);
+                                case SLLI -> x[rd(w)] = x[rs1(w)] << imm(w);
+                                case SRLI -> x[rd(w)] = x[rs1(w)] >>> imm(w);
+                                case SRAI -> x[rd(w)] = x[rs1(w)] >> imm(w);
+                                case ADD -> x[rd(w)] = x[rs1(w)] + x[rs2(w)];
+                                case SUB -> x[rd(w)] = x[rs1(w)] - x[rs2(w)];
+                                case SLL -> x[rd(w)] = x[rs1(w)] << x[rs2(w)]; // Java masks long shifts to 6 bits
+                                case SLT -> x[rd(w)] = x[rs1(w)] < x[rs2(w)] ? 1 : 0;
+                                case SLTU -> x[rd(w)] = Long.compareUnsigned(x[rs1(w)], x[rs2(w)]) < 0 ? 1 : 0;
+                                case XOR -> x[rd(w)] = x[rs1(w)] ^ x[rs2(w)];
+                                case SRL -> x[rd(w)] = x[rs1(w)] >>> x[rs2(w)];
+                                case SRA -> x[rd(w)] = x[rs1(w)] >> x[rs2(w)];
+                                case OR -> x[rd(w)] = x[rs1(w)] | x[rs2(w)];
+                                case AND -> x[rd(w)] = x[rs1(w)] & x[rs2(w)];
+                                case ADDIW -> x[rd(w)] = (int) x[rs1(w)] + imm(w);
+                                case SLLIW -> x[rd(w)] = (int) x[rs1(w)] << imm(w);
+                                case SRLIW -> x[rd(w)] = (int) x[rs1(w)] >>> imm(w);
+                                case SRAIW -> x[rd(w)] = (int) x[rs1(w)] >> imm(w);
+                                case ADDW -> x[rd(w)] = (int) x[rs1(w)] + (int) x[rs2(w)];
+                                case SUBW -> x[rd(w)] = (int) x[rs1(w)] - (int) x[rs2(w)];
+                                case SLLW -> x[rd(w)] = (int) x[rs1(w)] << (int) x[rs2(w)]; // masked to 5 bits
+                                case SRLW -> x[rd(w)] = (int) x[rs1(w)] >>> (int) x[rs2(w)];
+                                case SRAW -> x[rd(w)] = (int) x[rs1(w)] >> (int) x[rs2(w)];
+                                case MUL -> x[rd(w)] = x[rs1(w)] * x[rs2(w)];
+                                case MULH -> x[rd(w)] = Math.multiplyHigh(x[rs1(w)], x[rs2(w)]);
+                                case MULHSU -> x[rd(w)] = Alu.mulhsu(x[rs1(w)], x[rs2(w)]);
+                                case MULHU -> x[rd(w)] = Math.unsignedMultiplyHigh(x[rs1(w)], x[rs2(w)]);
+                                case DIV -> x[rd(w)] = Alu.div(x[rs1(w)], x[rs2(w)]);
+                                case DIVU -> x[rd(w)] = Alu.divu(x[rs1(w)], x[rs2(w)]);
+                                case REM -> x[rd(w)] = Alu.rem(x[rs1(w)], x[rs2(w)]);
+                                case REMU -> x[rd(w)] = Alu.remu(x[rs1(w)], x[rs2(w)]);
+                                case MULW -> x[rd(w)] = (int) x[rs1(w)] * (int) x[rs2(w)];
+                                case DIVW -> x[rd(w)] = Alu.divw(x[rs1(w)], x[rs2(w)]);
+                                case DIVUW -> x[rd(w)] = Alu.divuw(x[rs1(w)], x[rs2(w)]);
+                                case REMW -> x[rd(w)] = Alu.remw(x[rs1(w)], x[rs2(w)]);
+                                case REMUW -> x[rd(w)] = Alu.remuw(x[rs1(w)], x[rs2(w)]);
+                                case FLW -> f[rd(w)] = Fpu.box((int) mem.load32(x[rs1(w)] + imm(w)));
+                                case FLD -> f[rd(w)] = mem.load64(x[rs1(w)] + imm(w));
+                                case FSW -> mem.store32(x[rs1(w)] + imm(w), f[rs2(w)]);
+                                case FSD -> mem.store64(x[rs1(w)] + imm(w), f[rs2(w)]);
+                                case LR_W -> x[rd(w)] = atomics.loadReserved(x[rs1(w)], 4);
+                                case LR_D -> x[rd(w)] = atomics.loadReserved(x[rs1(w)], 8);
+                                case SC_W -> x[rd(w)] = atomics.storeConditional(x[rs1(w)], x[rs2(w)], 4);
+                                case SC_D -> x[rd(w)] = atomics.storeConditional(x[rs1(w)], x[rs2(w)], 8);
+                                case AMOSWAP_W,
+                                        AMOADD_W,
+                                        AMOXOR_W,
+                                        AMOAND_W,
+                                        AMOOR_W,
+                                        AMOMIN_W,
+                                        AMOMAX_W,
+                                        AMOMINU_W,
+                                        AMOMAXU_W,
+                                        AMOSWAP_D,
+                                        AMOADD_D,
+                                        AMOXOR_D,
+                                        AMOAND_D,
+                                        AMOOR_D,
+                                        AMOMIN_D,
+                                        AMOMAX_D,
+                                        AMOMINU_D,
+                                        AMOMAXU_D -> x[rd(w)] = atomics.amo(op, x[rs1(w)], x[rs2(w)]);
+                                case CSRRW, CSRRS, CSRRC, CSRRWI, CSRRSI, CSRRCI ->
+                                    x[rd(w)] = csr(op, w, instret + count);
+                                case FENCE_I -> {
+                                    mem.flushCode();
+                                    target = base + ((long) idx << 1) + 4;
+                                    break jump;
+                                }
+                                case ECALL -> {
+                                    pc = base + ((long) idx << 1) + 4;
+                                    instret += count + 1;
+                                    atomics.clearReservation();
+                                    return Stop.ECALL;
+                                }
+                                case EBREAK -> {
+                                    return stopAt(new Stop.Breakpoint(base + ((long) idx << 1)), count);
+                                }
+                                case ILLEGAL -> {
+                                    return stopAt(new Stop.IllegalInstruction(base + ((long) idx << 1), imm(w)), count);
+                                }
+                                default -> fpu.execute(op, w);
+                            }
+                            idx += halfwords(w);
+                            count++;
+                            continue;
+                        }
                         count++;
-                        continue;
+                        if (count >= budget) {
+                            return exhausted(target, count);
+                        }
+                        if (((target ^ base) >>> GuestMemory.PAGE_SHIFT) == 0 && epoch == mem.codeEpoch()) {
+                            idx = (int) (target - base) >>> 1;
+                            if (translated != null) {
+                                continue enter;
+                            }
+                            continue;
+                        }
+                        next = target;
+                        continue block;
                     }
-                    count++;
-                    if (count >= budget) {
-                        return exhausted(target, count);
-                    }
-                    if (((target ^ base) >>> GuestMemory.PAGE_SHIFT) == 0 && epoch == mem.codeEpoch()) {
-                        idx = (int) (target - base) >>> 1;
-                        continue;
-                    }
-                    next = target;
-                    continue block;
                 }
             }
         } catch (GuestFault fault) {
@@ -346,6 +429,34 @@ public final class Hart {
             memory.markStraddled(following, page);
         }
         return Decoder.decode32(low | high << 16);
+    }
+
+    /**
+     * Decodes the instructions in {@code [addr, addr + length)} one after the other, exactly as running
+     * straight through them would, so that they can be translated on their first run. For tests, which
+     * run most of their code only once; it changes nothing else (decoding is a pure function of memory
+     * contents, and any write to the page drops what was decoded).
+     */
+    void predecode(long addr, long length) {
+        try {
+            for (long a = addr; a < addr + length; ) {
+                Page page = memory.executablePage(a);
+                long[] code = memory.codeOf(page);
+                long base = a & ~(long) GuestMemory.OFFSET_MASK;
+                int idx = (int) (a & GuestMemory.OFFSET_MASK) >>> 1;
+                if (code[idx] == UNDECODED) {
+                    code[idx] = decodeSlot(page, idx, base);
+                }
+                a += (long) halfwords(code[idx]) << 1;
+            }
+        } catch (GuestFault e) {
+            // the rest is not executable: nothing more to decode
+        }
+    }
+
+    /** A CSR instruction executed by translated code, {@code count} instructions into the run. */
+    long csrAt(int op, long w, long count) {
+        return csr(op, w, instret + count);
     }
 
     /** Executes a CSR instruction; returns the old value for rd. {@code retired}: instret before it. */

@@ -25,6 +25,9 @@ final class TestMachine {
     TestMachine load(Asm program, long at, int prot) {
         memory.map(at, Math.max(program.size(), 1), prot);
         memory.poke(at, program.bytes(), 0, program.size());
+        if (hart.translator() != null && hart.translator().threshold() == 0) {
+            hart.predecode(at, program.size()); // so that even code run once is translated
+        }
         hart.setPc(at);
         return this;
     }

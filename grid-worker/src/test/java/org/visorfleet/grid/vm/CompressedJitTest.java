@@ -1,0 +1,17 @@
+package org.visorfleet.grid.vm;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The tests of {@link CompressedTest}, run by translated code. */
+class CompressedJitTest extends CompressedTest {
+    @BeforeAll
+    static void translate() {
+        ForcedTranslation.on();
+    }
+
+    @AfterAll
+    static void interpretAgain() {
+        ForcedTranslation.off();
+    }
+}
