@@ -1,17 +1,7 @@
 package org.visorfleet.grid.vm;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The tests of {@link AtomicInstructionTest}, run by translated code. */
-class AtomicInstructionJitTest extends AtomicInstructionTest {
-    @BeforeAll
-    static void translate() {
-        ForcedTranslation.on();
-    }
-
-    @AfterAll
-    static void interpretAgain() {
-        ForcedTranslation.off();
-    }
-}
+@ExtendWith(ForcedTranslation.class)
+class AtomicInstructionJitTest extends AtomicInstructionTest {}
