@@ -410,26 +410,7 @@ class FleetCliTest {
 
     private CliProcess startServer(Path data, int port) throws Exception {
         long since = System.nanoTime();
-        CliProcess server = CliProcess.start(
-                dir,
-                "server",
-                "run",
-                "--data",
-                data.toString(),
-                "--https-port",
-                Integer.toString(port),
-                "--boot-http-port",
-                "0",
-                "--bind",
-                "127.0.0.1");
-        try {
-            server.await(
-                    Pattern.compile("server srv-\\S+ listening on " + Pattern.quote("https://localhost:" + port)),
-                    START_TIMEOUT);
-        } catch (AssertionError e) {
-            server.close();
-            throw e;
-        }
+        CliProcess server = new FleetProcesses(dir).startServer(data, port);
         step("server run until listening", since);
         return server;
     }
@@ -440,13 +421,7 @@ class FleetCliTest {
 
     private CliProcess startAgent(Path agentData, String url) throws Exception {
         long since = System.nanoTime();
-        CliProcess agent = CliProcess.start(dir, "agent", "run", "--data", agentData.toString());
-        try {
-            agent.await(Pattern.compile("online on " + Pattern.quote(url) + " \\(srv-"), START_TIMEOUT);
-        } catch (AssertionError e) {
-            agent.close();
-            throw e;
-        }
+        CliProcess agent = new FleetProcesses(dir).startAgent(agentData, url);
         step("agent run until online", since);
         return agent;
     }

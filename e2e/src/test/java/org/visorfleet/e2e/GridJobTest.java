@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,8 +49,25 @@ class GridJobTest {
 
     private Path program;
     private Path qemu;
+    private FleetProcesses fleet;
+    private Path data;
+    private int port;
+    private String url;
+    private Path ca;
 
-    private Path buildProgram() throws Exception {
+    /** The program built, a server initialized (not started) with its port chosen. */
+    @BeforeEach
+    void initFleet() throws Exception {
+        buildProgram();
+        fleet = new FleetProcesses(dir);
+        data = dir.resolve("server");
+        fleet.initServer(data);
+        port = FleetTools.freePort();
+        url = "https://localhost:" + port;
+        ca = data.resolve("ca.pem");
+    }
+
+    private void buildProgram() throws Exception {
         Path cc = Prerequisites.tool("riscv64-linux-gnu-gcc");
         qemu = Prerequisites.tool("qemu-riscv64");
         Path source = Path.of("src/test/c/grid/primes.c").toAbsolutePath();
@@ -57,18 +75,10 @@ class GridJobTest {
         FleetTools.Run built = FleetTools.run(
                 dir, List.of(cc.toString(), "-static", "-O2", "-o", program.toString(), source.toString()));
         assertEquals(0, built.exit(), built::toString);
-        return program;
     }
 
     @Test
     void twentyUnitsOnThreeDesktopsWithOneCheaterFlagged() throws Exception {
-        buildProgram();
-        FleetProcesses fleet = new FleetProcesses(dir);
-        Path data = dir.resolve("server");
-        fleet.initServer(data);
-        int port = FleetTools.freePort();
-        String url = "https://localhost:" + port;
-        Path ca = data.resolve("ca.pem");
         Path table = Files.writeString(dir.resolve("table.txt"), "table-v1\n");
         Path busyActivity = Files.writeString(dir.resolve("busy-activity"), "");
 
@@ -169,13 +179,6 @@ class GridJobTest {
 
     @Test
     void gridWorkWaitsWhileTheUserIsAtTheDesktop() throws Exception {
-        buildProgram();
-        FleetProcesses fleet = new FleetProcesses(dir);
-        Path data = dir.resolve("server");
-        fleet.initServer(data);
-        int port = FleetTools.freePort();
-        String url = "https://localhost:" + port;
-        Path ca = data.resolve("ca.pem");
         Path activity = Files.writeString(dir.resolve("activity"), "");
         Files.setLastModifiedTime(activity, FileTime.from(Instant.now().minusSeconds(3600)));
 
@@ -233,13 +236,6 @@ class GridJobTest {
 
     @Test
     void decisionsAcknowledgedBeforeAKillDashNineSurviveItAndTheJobFinishes() throws Exception {
-        buildProgram();
-        FleetProcesses fleet = new FleetProcesses(dir);
-        Path data = dir.resolve("server");
-        fleet.initServer(data);
-        int port = FleetTools.freePort();
-        String url = "https://localhost:" + port;
-        Path ca = data.resolve("ca.pem");
         Path table = Files.writeString(dir.resolve("table.txt"), "table-v1\n");
         String[] idleAtOnce = {"--grid-idle-after", "0", "--grid-max-load", "1"};
 
