@@ -4,22 +4,29 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.visorfleet.server.db.Database;
 import org.visorfleet.server.db.Sql;
 
 /**
- * Times out replicas still running past their deadline: each becomes {@code timed-out} (its agent
- * is told to stop, see {@link CancelNotices}) and its unit is judged again, which wants a
- * replacement replica. Safe on several servers at once: the status change is conditional.
+ * Times out replicas still running past their deadline, or whose desktop has not been online for
+ * {@link #LOST_AFTER} (switched off or unplugged: waiting for the deadline, an hour by default,
+ * would hold the job up for nothing): each becomes {@code timed-out} (its agent is told to stop,
+ * see {@link CancelNotices}) and its unit is judged again, which wants a replacement replica. A
+ * result that still arrives later is judged like any late one. Safe on several servers at once:
+ * the status change is conditional.
  */
 public final class GridDeadlines {
 
     private static final System.Logger LOG = System.getLogger(GridDeadlines.class.getName());
     private static final int BATCH = 200;
 
-    private record Overdue(long assignment, long unit, String client) {}
+    /** How long a desktop may be away (unreachable or offline) before its running replicas are replaced. */
+    public static final Duration LOST_AFTER = Duration.ofMinutes(10);
+
+    private record Overdue(long assignment, long unit, String client, boolean lost) {}
 
     private final Database database;
     private final UnitJudge judge;
@@ -38,13 +45,15 @@ public final class GridDeadlines {
             List<Overdue> out = new ArrayList<>();
             try (PreparedStatement ps = Sql.prepare(
                     c,
-                    "SELECT id, unit_id, client_name FROM grid_assignments"
-                            + " WHERE status = 'running' AND deadline_at < ? ORDER BY deadline_at",
-                    List.of(now))) {
+                    "SELECT a.id, a.unit_id, a.client_name, a.deadline_at >= ? FROM grid_assignments a"
+                            + " LEFT JOIN clients cl ON cl.id = a.client_id WHERE a.status = 'running'"
+                            + " AND (a.deadline_at < ? OR (cl.status <> 'online' AND cl.status_since < ?))"
+                            + " ORDER BY a.deadline_at",
+                    List.of(now, now, now - LOST_AFTER.toMillis()))) {
                 ps.setMaxRows(BATCH);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new Overdue(rs.getLong(1), rs.getLong(2), rs.getString(3)));
+                        out.add(new Overdue(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBoolean(4)));
                     }
                 }
             }
@@ -69,9 +78,10 @@ public final class GridDeadlines {
                 timedOut++;
                 LOG.log(
                         System.Logger.Level.INFO,
-                        "grid: assignment {0} on {1} passed its deadline",
+                        "grid: assignment {0} on {1} {2}; replaced",
                         o.assignment(),
-                        o.client());
+                        o.client(),
+                        o.lost() ? "has been away for " + LOST_AFTER.toMinutes() + " minutes" : "passed its deadline");
             }
         }
         return timedOut;

@@ -120,6 +120,39 @@ class UnitJudgeTest {
         assertTrue(issuer.issue(unit, 5, "five").isEmpty(), "no more than wanted");
     }
 
+    /** A client row, as enrollment makes it, whose status has been {@code status} since {@code since}. */
+    long client(String name, String status, long since) throws Exception {
+        return database.transaction(c -> {
+            Sql.update(
+                    c,
+                    "INSERT INTO clients (name, hostname, cert_serial, cert_fingerprint, cert_not_after, enrolled_at,"
+                            + " status, status_since) VALUES (?, ?, ?, 'f', 0, 0, ?, ?)",
+                    name,
+                    name,
+                    "serial-" + name,
+                    status,
+                    since);
+            try (PreparedStatement ps = Sql.prepare(c, "SELECT id FROM clients WHERE name = ?", List.of(name));
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Test
+    void replicasOfADesktopAwayLongerThanTenMinutesAreReplacedBeforeTheirDeadline() throws Exception {
+        long unit = unitOf(2, 2, 6);
+        long now = System.currentTimeMillis();
+        long gone = client("gone", "offline", now - GridDeadlines.LOST_AFTER.toMillis() - 1_000);
+        long blip = client("blip", "unreachable", now - 60_000);
+        assertTrue(issuer.issue(unit, gone, "gone").isPresent());
+        assertTrue(issuer.issue(unit, blip, "blip").isPresent());
+        assertEquals(1, new GridDeadlines(database, judge, Clock.systemUTC()).sweep(), "only the long-gone one");
+        assertEquals(3, issuedWanted(unit)[1], "a replacement is wanted");
+        assertEquals(0, new GridDeadlines(database, judge, Clock.systemUTC()).sweep());
+    }
+
     @Test
     void timeoutsCountAgainstMaxResultsUntilTheUnitFails() throws Exception {
         long unit = unitOf(1, 1, 3);
