@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -96,15 +94,6 @@ class SandboxConformanceTest {
     }
 
     static RunResult run(Path binary, RiscvPrograms.Invocation inv, Limits limits) throws Exception {
-        return Sandbox.run(
-                new WorkUnit(
-                        inv.program(),
-                        Files.readAllBytes(binary),
-                        inv.args(),
-                        inv.stdin(),
-                        Map.copyOf(inv.inputs()),
-                        inv.outputs(),
-                        42),
-                limits);
+        return Sandbox.run(inv.workUnit(binary), limits);
     }
 }

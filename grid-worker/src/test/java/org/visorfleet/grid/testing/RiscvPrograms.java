@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.visorfleet.grid.sandbox.WorkUnit;
 
 /**
  * Builds the C programs under {@code src/test/c/{conformance,sandbox,hostile}} into {@code
@@ -37,6 +38,11 @@ public final class RiscvPrograms {
             int exitCode) {
         public static Invocation plain(String program) {
             return new Invocation(program, List.of(), new byte[0], Map.of(), Set.of(), 0);
+        }
+
+        /** This invocation of {@code binary} as a sandbox work unit (seed 42, as the tests use). */
+        public WorkUnit workUnit(Path binary) throws IOException {
+            return new WorkUnit(program, Files.readAllBytes(binary), args, stdin, Map.copyOf(inputs), outputs, 42);
         }
     }
 

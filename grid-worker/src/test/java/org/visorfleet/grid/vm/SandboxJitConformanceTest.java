@@ -4,17 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.visorfleet.grid.sandbox.Limits;
 import org.visorfleet.grid.sandbox.RunResult;
 import org.visorfleet.grid.sandbox.Sandbox;
-import org.visorfleet.grid.sandbox.WorkUnit;
 import org.visorfleet.grid.testing.RiscvPrograms;
 
 /**
@@ -51,16 +48,7 @@ class SandboxJitConformanceTest {
         String saved = System.getProperty(Translator.THRESHOLD_PROPERTY);
         System.setProperty(Translator.THRESHOLD_PROPERTY, threshold);
         try {
-            return Sandbox.run(
-                    new WorkUnit(
-                            inv.program(),
-                            Files.readAllBytes(binary),
-                            inv.args(),
-                            inv.stdin(),
-                            Map.copyOf(inv.inputs()),
-                            inv.outputs(),
-                            42),
-                    Limits.DEFAULT);
+            return Sandbox.run(inv.workUnit(binary), Limits.DEFAULT);
         } finally {
             if (saved == null) {
                 System.clearProperty(Translator.THRESHOLD_PROPERTY);
