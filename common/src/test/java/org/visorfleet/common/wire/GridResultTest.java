@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.util.Map;
 import java.util.Random;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.visorfleet.common.pki.KeyPairs;
 
@@ -34,60 +36,42 @@ class GridResultTest {
         assertFalse(result.verify(KeyPairs.generateEc().getPublic()));
     }
 
-    @Test
-    void alteringAnythingThatCountsBreaksTheSignature() {
-        GridResult r = sample(7, new byte[] {1, 2, 3});
-        byte[] otherOutput = {1, 2, 4};
-        var outputs = new java.util.TreeMap<>(r.outputs());
-        outputs.put("out.txt", otherOutput);
-        GridResult tampered = new GridResult(
-                r.assignment(),
+    /** {@code r} with the fields a forger might change replaced, its fingerprint and the rest kept. */
+    private static GridResult altered(
+            GridResult r, long assignment, long instructions, SortedMap<String, byte[]> outputs, byte[] signature) {
+        return new GridResult(
+                assignment,
                 r.kind(),
                 r.exitStatus(),
                 r.detail(),
-                r.instructions(),
+                instructions,
                 r.stdout(),
                 r.stderr(),
                 outputs,
                 r.sha256(),
-                r.signature());
-        assertFalse(tampered.verify(AGENT.getPublic()), "changed output, old fingerprint");
-        GridResult replayed = new GridResult(
-                8,
-                r.kind(),
-                r.exitStatus(),
-                r.detail(),
-                r.instructions(),
-                r.stdout(),
-                r.stderr(),
-                r.outputs(),
-                r.sha256(),
-                r.signature());
-        assertFalse(replayed.verify(AGENT.getPublic()), "signature replayed for another assignment");
-        GridResult recounted = new GridResult(
-                r.assignment(),
-                r.kind(),
-                r.exitStatus(),
-                r.detail(),
-                r.instructions() + 1,
-                r.stdout(),
-                r.stderr(),
-                r.outputs(),
-                r.sha256(),
-                r.signature());
-        assertFalse(recounted.verify(AGENT.getPublic()), "changed instruction count");
-        GridResult garbled = new GridResult(
-                r.assignment(),
-                r.kind(),
-                r.exitStatus(),
-                r.detail(),
-                r.instructions(),
-                r.stdout(),
-                r.stderr(),
-                r.outputs(),
-                r.sha256(),
-                new byte[] {0x30, 0x02, 0x01});
-        assertFalse(garbled.verify(AGENT.getPublic()), "malformed signature is invalid, not an exception");
+                signature);
+    }
+
+    @Test
+    void alteringAnythingThatCountsBreaksTheSignature() {
+        GridResult r = sample(7, new byte[] {1, 2, 3});
+        SortedMap<String, byte[]> outputs = new TreeMap<>(r.outputs());
+        outputs.put("out.txt", new byte[] {1, 2, 4});
+        assertFalse(
+                altered(r, r.assignment(), r.instructions(), outputs, r.signature())
+                        .verify(AGENT.getPublic()),
+                "changed output, old fingerprint");
+        assertFalse(
+                altered(r, 8, r.instructions(), r.outputs(), r.signature()).verify(AGENT.getPublic()),
+                "signature replayed for another assignment");
+        assertFalse(
+                altered(r, r.assignment(), r.instructions() + 1, r.outputs(), r.signature())
+                        .verify(AGENT.getPublic()),
+                "changed instruction count");
+        assertFalse(
+                altered(r, r.assignment(), r.instructions(), r.outputs(), new byte[] {0x30, 0x02, 0x01})
+                        .verify(AGENT.getPublic()),
+                "malformed signature is invalid, not an exception");
     }
 
     @Test
