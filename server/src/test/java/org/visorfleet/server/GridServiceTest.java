@@ -118,6 +118,16 @@ class GridServiceTest {
         return api.get("/api/v1/jobs/" + job + "/units").body().get("items").get(index);
     }
 
+    /** The replica of a unit that went out as {@code assignment}, whatever order replicas were issued in. */
+    JsonNode replica(long job, int index, long assignment) throws Exception {
+        for (JsonNode replica : unit(job, index).get("replicas")) {
+            if (replica.get("assignment").asLong() == assignment) {
+                return replica;
+            }
+        }
+        throw new AssertionError("no replica " + assignment + " in unit " + index);
+    }
+
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
@@ -331,8 +341,7 @@ class GridServiceTest {
         assertTrue(bravo.get("flagReason").asText().contains("disagrees"), bravo.toString());
         assertTrue(hasEvent("grid.agent-flagged"));
         assertTrue(hasEvent("grid.result-invalid"));
-        assertEquals(
-                "invalid", unit(job, 0).get("replicas").get(1).get("validity").asText());
+        assertEquals("invalid", replica(job, 0, wb.assignment()).get("validity").asText());
         assertEquals(
                 "right",
                 api.get("/api/v1/jobs/" + job + "/units/0/files/stdout").text());
@@ -405,8 +414,7 @@ class GridServiceTest {
         ServerMessage.WorkCancel cancel = a.cancel(WAIT);
         assertNotNull(cancel);
         assertEquals(wa.assignment(), cancel.assignment());
-        assertEquals(
-                "timed-out", unit(job, 0).get("replicas").get(0).get("status").asText());
+        assertEquals("timed-out", replica(job, 0, wa.assignment()).get("status").asText());
         assertEquals(2, unit(job, 0).get("replicasIssued").asInt());
     }
 
@@ -490,8 +498,7 @@ class GridServiceTest {
         var differentRepeat = a.put(wa.assignment(), a.result(wa.assignment(), "z", out("9")));
         assertEquals(200, differentRepeat.statusCode());
         assertEquals(
-                honest.sha256(),
-                unit(job, 0).get("replicas").get(0).get("sha256").asText());
+                honest.sha256(), replica(job, 0, wa.assignment()).get("sha256").asText());
     }
 
     @Test
