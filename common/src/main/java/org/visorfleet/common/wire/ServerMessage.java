@@ -25,9 +25,11 @@ public sealed interface ServerMessage {
      * @param serverId which server answered
      * @param heartbeatMillis how often the agent should send heartbeats
      * @param ackedEventSeq the highest event sequence number the fleet already holds
+     * @param sshPort the port of this server's SSH bastion, where the agent keeps its tunnel; 0 when
+     *     the server runs none
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Welcome(String clientName, String serverId, long heartbeatMillis, long ackedEventSeq)
+    record Welcome(String clientName, String serverId, long heartbeatMillis, long ackedEventSeq, int sshPort)
             implements ServerMessage {}
 
     /** Answer to a heartbeat. */

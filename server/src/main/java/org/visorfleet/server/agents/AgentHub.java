@@ -64,6 +64,7 @@ public final class AgentHub implements LiveConnections {
     private final ConcurrentHashMap<Long, AgentConnection> live = new ConcurrentHashMap<>();
     private final HelloCommitter helloCommitter;
     private volatile boolean stopping;
+    private volatile int sshPort;
     private long lastFlush;
 
     public AgentHub(
@@ -226,8 +227,13 @@ public final class AgentHub implements LiveConnections {
                         replaced.close(StatusCode.POLICY_VIOLATION, "replaced by a newer connection");
                     }
                     return Optional.of(new ServerMessage.Welcome(
-                            client.name(), serverId, timing.heartbeat().toMillis(), acked.get()));
+                            client.name(), serverId, timing.heartbeat().toMillis(), acked.get(), sshPort));
                 });
+    }
+
+    /** Tells agents that connect from now on where this server's SSH bastion listens (0: none). */
+    public void advertiseSshPort(int port) {
+        sshPort = port;
     }
 
     /** Checks one event as it arrives; a malformed one ends the connection. */
