@@ -27,9 +27,17 @@ public sealed interface ServerMessage {
      * @param ackedEventSeq the highest event sequence number the fleet already holds
      * @param sshPort the port of this server's SSH bastion, where the agent keeps its tunnel; 0 when
      *     the server runs none
+     * @param sshHostKey the bastion's host key in OpenSSH form ({@code "ecdsa-sha2-nistp256 AAAA..."}),
+     *     which the agent pins: it arrives over mutual TLS, so the SSH tunnel needs no trust on first use
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Welcome(String clientName, String serverId, long heartbeatMillis, long ackedEventSeq, int sshPort)
+    record Welcome(
+            String clientName,
+            String serverId,
+            long heartbeatMillis,
+            long ackedEventSeq,
+            int sshPort,
+            String sshHostKey)
             implements ServerMessage {}
 
     /** Answer to a heartbeat. */

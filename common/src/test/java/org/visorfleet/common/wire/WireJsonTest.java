@@ -49,8 +49,9 @@ class WireJsonTest {
         args.put("message", "hello \"world\"");
         args.put("seconds", "30");
         return List.of(
-                new ServerMessage.Welcome("desk-17", "server-a", 15_000, 0, 2222),
-                new ServerMessage.Welcome("desk-18", "server-b", 1, Long.MAX_VALUE, 0),
+                new ServerMessage.Welcome(
+                        "desk-17", "server-a", 15_000, 0, 2222, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHdR host"),
+                new ServerMessage.Welcome("desk-18", "server-b", 1, Long.MAX_VALUE, 0, null),
                 new ServerMessage.Pong(7),
                 new ServerMessage.EventAck(42),
                 new ServerMessage.Command("c-1", "reboot", Map.of()),

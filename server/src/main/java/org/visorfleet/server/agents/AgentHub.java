@@ -64,7 +64,7 @@ public final class AgentHub implements LiveConnections {
     private final ConcurrentHashMap<Long, AgentConnection> live = new ConcurrentHashMap<>();
     private final HelloCommitter helloCommitter;
     private volatile boolean stopping;
-    private volatile int sshPort;
+    private volatile SshEndpoint ssh = SshEndpoint.NONE;
     private long lastFlush;
 
     public AgentHub(
@@ -227,13 +227,23 @@ public final class AgentHub implements LiveConnections {
                         replaced.close(StatusCode.POLICY_VIOLATION, "replaced by a newer connection");
                     }
                     return Optional.of(new ServerMessage.Welcome(
-                            client.name(), serverId, timing.heartbeat().toMillis(), acked.get(), sshPort));
+                            client.name(),
+                            serverId,
+                            timing.heartbeat().toMillis(),
+                            acked.get(),
+                            ssh.port(),
+                            ssh.hostKey()));
                 });
     }
 
-    /** Tells agents that connect from now on where this server's SSH bastion listens (0: none). */
-    public void advertiseSshPort(int port) {
-        sshPort = port;
+    /** Where this server's SSH bastion listens and its host key, as told to agents in the welcome. */
+    public record SshEndpoint(int port, String hostKey) {
+        public static final SshEndpoint NONE = new SshEndpoint(0, null);
+    }
+
+    /** Tells agents that connect from now on where this server's SSH bastion is. */
+    public void advertiseSsh(SshEndpoint endpoint) {
+        ssh = endpoint;
     }
 
     /** Checks one event as it arrives; a malformed one ends the connection. */

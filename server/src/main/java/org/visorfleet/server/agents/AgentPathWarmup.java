@@ -167,7 +167,7 @@ public final class AgentPathWarmup implements ApiHandler.Upgrade {
             ServerMessage reply =
                     switch (WireJson.decodeAgent(text)) {
                         case WireJson.Decoded.Ok<AgentMessage>(AgentMessage.Hello hello) ->
-                            new ServerMessage.Welcome("warm-up", serverId, 1000, 0, 0);
+                            new ServerMessage.Welcome("warm-up", serverId, 1000, 0, 0, null);
                         case WireJson.Decoded.Ok<AgentMessage>(AgentMessage.Heartbeat heartbeat) ->
                             new ServerMessage.Pong(heartbeat.seq());
                         default -> null;
