@@ -90,7 +90,7 @@ driver=("$java" -Xmx"$driver_heap" "${driver_opts[@]}" -cp "$work/classes:$cp" o
 
 start_server() {
   "$java" "${jvm_flags[@]}" -Xmx"$server_heap" "${server_opts[@]}" -Xlog:gc:file="$work/gc-$1.log" -cp "$cp" \
-    org.visorfleet.cli.Main server run --data "$data" --https-port 0 --boot-http-port 0 --bind 0.0.0.0 >"$work/server-$1.log" 2>&1 &
+    org.visorfleet.cli.Main server run --data "$data" --https-port 0 --ssh-port 0 --boot-http-port 0 --bind 0.0.0.0 >"$work/server-$1.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 150); do
     port="$(sed -n 's|.*listening on https://[^:]*:\([0-9]*\).*|\1|p' "$work/server-$1.log" 2>/dev/null || true)"

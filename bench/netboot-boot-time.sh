@@ -117,7 +117,7 @@ vblade_pid=$!
 "$here/visorfleet" server init --data "$work/server" --admin-password "$password" >"$work/init.log" 2>&1 \
   || { cat "$work/init.log" >&2; exit 1; }
 ip netns exec "$ns" "$here/visorfleet" server run --data "$work/server" --aoe-iface "$bridge" \
-  --boot-http-port 0 --https-port 8443 >"$work/server.log" 2>&1 &
+  --boot-http-port 0 --ssh-port 0 --https-port 8443 >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 300); do
   grep -q "AoE exports on raw:$bridge" "$work/server.log" && break

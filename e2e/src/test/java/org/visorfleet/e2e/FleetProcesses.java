@@ -55,6 +55,8 @@ final class FleetProcesses {
                 data.toString(),
                 "--https-port",
                 Integer.toString(port),
+                "--ssh-port",
+                "0",
                 "--boot-http-port",
                 "0",
                 "--bind",

@@ -56,8 +56,8 @@ class ImageStoreKillTest {
             assertEquals(137, server.kill(), "SIGKILL right after the acknowledgement");
         }
         try (CliProcess server = start(data, port)) {
-            assertTrue(admin(url, data, "image", "list")
-                    .contains("desk:1   16.0 MiB  " + sha(image).substring(0, 16)));
+            String listed = admin(url, data, "image", "list");
+            assertTrue(listed.contains("desk:1   16.0 MiB  " + sha(image).substring(0, 16)), listed);
             List<Path> files = imageFiles(data);
             assertEquals(1, files.size(), files::toString);
             assertEquals(sha(image), sha(Files.readAllBytes(files.getFirst())), "the version's file, byte for byte");
@@ -100,6 +100,8 @@ class ImageStoreKillTest {
                 data.toString(),
                 "--https-port",
                 Integer.toString(port),
+                "--ssh-port",
+                "0",
                 "--boot-http-port",
                 "0");
         server.await(Pattern.compile("(?m)^server \\S+ listening on "), TIMEOUT);

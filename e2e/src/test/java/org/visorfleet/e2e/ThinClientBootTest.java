@@ -112,6 +112,8 @@ class ThinClientBootTest {
                             "run",
                             "--data",
                             data.toString(),
+                            "--ssh-port",
+                            "0",
                             "--boot-http-port",
                             Integer.toString(BOOT_HTTP_PORT),
                             "--aoe-iface",

@@ -114,6 +114,23 @@ final class ServerCli {
         int bootHttpPort;
 
         @Option(
+                names = "--ssh-port",
+                paramLabel = "PORT",
+                description = "SSH bastion port for technicians and agent tunnels; 0 picks a free port"
+                        + " (default: from server.json, 2222)")
+        Integer sshPort;
+
+        @Option(names = "--no-ssh", description = "run no SSH bastion")
+        boolean noSsh;
+
+        @Option(
+                names = "--ssh-passwords",
+                negatable = true,
+                description = "let technicians sign in to the bastion with their password, not only with keys"
+                        + " (default: from server.json, off)")
+        Boolean sshPasswords;
+
+        @Option(
                 names = "--aoe-iface",
                 paramLabel = "IFACE",
                 description =
@@ -148,6 +165,10 @@ final class ServerCli {
             if (jdbcUrl != null) {
                 options = options.withJdbcUrl(jdbcUrl);
             }
+            if (sshPort != null && (sshPort < 0 || sshPort > 65535)) {
+                throw new IllegalArgumentException("--ssh-port must be 0..65535");
+            }
+            options = options.withSsh(noSsh ? Integer.valueOf(-1) : sshPort, sshPasswords);
             FleetServer server = FleetServer.start(options);
             CountDownLatch done = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -158,6 +179,10 @@ final class ServerCli {
             out.println("server " + server.serverId() + " listening on " + server.url());
             if (server.bootHttpPort() > 0) {
                 out.println("boot scripts on http://" + bind + ":" + server.bootHttpPort() + "/boot/ipxe?mac=MAC");
+            }
+            if (server.sshPort() > 0) {
+                out.println("SSH bastion on port " + server.sshPort() + " (host key "
+                        + server.bastion().hostKey().fingerprint() + ")");
             }
             if (!server.aoeLinks().isEmpty()) {
                 out.println("AoE exports on " + String.join(", ", server.aoeLinks()));

@@ -36,6 +36,7 @@ import org.visorfleet.server.api.EventRoutes;
 import org.visorfleet.server.api.FleetRoutes;
 import org.visorfleet.server.api.GridRoutes;
 import org.visorfleet.server.api.Route;
+import org.visorfleet.server.api.SshKeyRoutes;
 import org.visorfleet.server.api.UserRoutes;
 import org.visorfleet.server.auth.ApiTokens;
 import org.visorfleet.server.auth.LoginThrottle;
@@ -70,6 +71,9 @@ import org.visorfleet.server.http.HttpsConnector;
 import org.visorfleet.server.init.DataDirectory;
 import org.visorfleet.server.init.FleetCaStore;
 import org.visorfleet.server.init.ServerSettings;
+import org.visorfleet.server.ssh.HostKey;
+import org.visorfleet.server.ssh.SshBastion;
+import org.visorfleet.server.ssh.SshKeys;
 
 /**
  * The management server: wires the database, the fleet services, the HTTPS API and the agent hub,
@@ -94,36 +98,63 @@ public final class FleetServer implements AutoCloseable {
             AgentHub.Timing timing,
             Duration warmup,
             Integer bootHttpPort,
-            AoeService.Links aoeLinks) {
+            AoeService.Links aoeLinks,
+            Integer sshPort,
+            Boolean sshPasswords) {
 
         public static Options of(java.nio.file.Path dataDir) {
-            return new Options(dataDir, "0.0.0.0", null, null, null, DEFAULT_WARMUP, null, AoeService.Links.none());
+            return new Options(
+                    dataDir, "0.0.0.0", null, null, null, DEFAULT_WARMUP, null, AoeService.Links.none(), null, null);
+        }
+
+        /**
+         * The SSH bastion's port (0 picks a free one, -1 runs none; null: from server.json) and whether
+         * technicians may use passwords there (null: from server.json).
+         */
+        public Options withSsh(Integer port, Boolean passwords) {
+            return new Options(
+                    dataDir, bindHost, httpsPort, jdbcUrl, timing, warmup, bootHttpPort, aoeLinks, port, passwords);
         }
 
         public Options withPort(int port) {
-            return new Options(dataDir, bindHost, port, jdbcUrl, timing, warmup, bootHttpPort, aoeLinks);
+            return new Options(
+                    dataDir, bindHost, port, jdbcUrl, timing, warmup, bootHttpPort, aoeLinks, sshPort, sshPasswords);
         }
 
         public Options withJdbcUrl(String url) {
-            return new Options(dataDir, bindHost, httpsPort, url, timing, warmup, bootHttpPort, aoeLinks);
+            return new Options(
+                    dataDir, bindHost, httpsPort, url, timing, warmup, bootHttpPort, aoeLinks, sshPort, sshPasswords);
         }
 
         public Options withTiming(AgentHub.Timing t) {
-            return new Options(dataDir, bindHost, httpsPort, jdbcUrl, t, warmup, bootHttpPort, aoeLinks);
+            return new Options(
+                    dataDir, bindHost, httpsPort, jdbcUrl, t, warmup, bootHttpPort, aoeLinks, sshPort, sshPasswords);
         }
 
         public Options withBindHost(String host) {
-            return new Options(dataDir, host, httpsPort, jdbcUrl, timing, warmup, bootHttpPort, aoeLinks);
+            return new Options(
+                    dataDir, host, httpsPort, jdbcUrl, timing, warmup, bootHttpPort, aoeLinks, sshPort, sshPasswords);
         }
 
         /** How long to rehearse the agent path after starting (zero: not at all). */
         public Options withWarmup(Duration rehearsal) {
-            return new Options(dataDir, bindHost, httpsPort, jdbcUrl, timing, rehearsal, bootHttpPort, aoeLinks);
+            return new Options(
+                    dataDir,
+                    bindHost,
+                    httpsPort,
+                    jdbcUrl,
+                    timing,
+                    rehearsal,
+                    bootHttpPort,
+                    aoeLinks,
+                    sshPort,
+                    sshPasswords);
         }
 
         /** Serves boot scripts on {@code port} and AoE exports on {@code links}. */
         public Options withBoot(Integer port, AoeService.Links links) {
-            return new Options(dataDir, bindHost, httpsPort, jdbcUrl, timing, warmup, port, links);
+            return new Options(
+                    dataDir, bindHost, httpsPort, jdbcUrl, timing, warmup, port, links, sshPort, sshPasswords);
         }
     }
 
@@ -143,6 +174,7 @@ public final class FleetServer implements AutoCloseable {
     private final ServerSettings settings;
     private final Boot boot;
     private final GridLoop grid;
+    private final SshBastion bastion;
     private volatile long revocationsCheckedAt;
 
     /** The boot service's running parts. */
@@ -158,7 +190,8 @@ public final class FleetServer implements AutoCloseable {
             EventStream stream,
             ServerSettings settings,
             Boot boot,
-            GridLoop grid) {
+            GridLoop grid,
+            SshBastion bastion) {
         this.database = database;
         this.jetty = jetty;
         this.connector = connector;
@@ -169,6 +202,7 @@ public final class FleetServer implements AutoCloseable {
         this.settings = settings;
         this.boot = boot;
         this.grid = grid;
+        this.bastion = bastion;
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("fleet-housekeeping").daemon(true).factory());
     }
@@ -190,6 +224,7 @@ public final class FleetServer implements AutoCloseable {
         Database database = Database.open(jdbcUrl, 16);
         AoeService aoe = null;
         BootHttp bootHttp = null;
+        SshBastion bastion = null;
         try {
             FleetCa ca = FleetCaStore.load(database)
                     .orElseThrow(() -> new IOException("the database holds no fleet CA; run `visorfleet server init`"));
@@ -218,6 +253,7 @@ public final class FleetServer implements AutoCloseable {
             Users users = new Users(database, clock);
             ApiTokens apiTokens = new ApiTokens(database, clock, Duration.ofHours(settings.tokenLifetimeHours()));
             Commands commands = new Commands(database, clock, ApiJson.MAPPER);
+            SshKeys sshKeys = new SshKeys(database, clock);
             AgentHub hub = new AgentHub(database, clients, commands, events, ApiJson.MAPPER, clock, serverId, timing);
             EventStream stream = new EventStream(events);
             ImageLibrary images = ImageLibrary.open(database, data.root().resolve("images"), clock);
@@ -264,6 +300,7 @@ public final class FleetServer implements AutoCloseable {
                                 }
                             })
                     .routes());
+            routes.addAll(new SshKeyRoutes(database, users, sshKeys, events).routes());
             routes.addAll(new EventRoutes(events).routes());
             routes.addAll(new CaRoutes(ca, clients).routes());
             routes.addAll(new CommandRoutes(database, clients, commands, events).routes());
@@ -295,6 +332,23 @@ public final class FleetServer implements AutoCloseable {
                         BootHttp.start(options.bindHost(), options.bootHttpPort(), new BootScripts(machines), events);
             }
             jetty.start();
+            int sshPort = options.sshPort() != null ? options.sshPort() : settings.sshPort();
+            if (sshPort >= 0) {
+                boolean passwords = options.sshPasswords() != null ? options.sshPasswords() : settings.sshPasswords();
+                bastion = SshBastion.start(
+                        new SshBastion.Settings(options.bindHost(), sshPort, passwords),
+                        HostKey.loadOrCreate(data.root().resolve("ssh")),
+                        database,
+                        clients,
+                        users,
+                        sshKeys,
+                        events,
+                        serverId,
+                        clock,
+                        null);
+                hub.advertiseSsh(new AgentHub.SshEndpoint(
+                        bastion.port(), bastion.hostKey().openSsh()));
+            }
             if (!options.warmup().isZero()) {
                 String self = options.bindHost().equals("0.0.0.0")
                         ? "127.0.0.1"
@@ -319,11 +373,15 @@ public final class FleetServer implements AutoCloseable {
                     stream,
                     settings,
                     new Boot(aoe, bootHttp, exports, machines),
-                    grid);
+                    grid,
+                    bastion);
             events.append("server.started", "server:" + serverId, null, url[0]);
             server.startHousekeeping(clock);
             return server;
         } catch (Exception e) {
+            if (bastion != null) {
+                bastion.close();
+            }
             if (bootHttp != null) {
                 bootHttp.close();
             }
@@ -391,6 +449,16 @@ public final class FleetServer implements AutoCloseable {
         return boot.aoe().describeLinks();
     }
 
+    /** The SSH bastion's port, or -1 when this server runs none. */
+    public int sshPort() {
+        return bastion == null ? -1 : bastion.port();
+    }
+
+    /** The SSH bastion, or null when this server runs none. */
+    public SshBastion bastion() {
+        return bastion;
+    }
+
     public int connectedAgents() {
         return hub.connected();
     }
@@ -404,6 +472,9 @@ public final class FleetServer implements AutoCloseable {
     public void close() {
         housekeeping.shutdownNow();
         grid.close();
+        if (bastion != null) {
+            bastion.close();
+        }
         hub.stop();
         if (boot.http() != null) {
             boot.http().close();

@@ -69,6 +69,7 @@ class BootServiceTest {
             aoe = new InetSocketAddress("127.0.0.1", probe.getLocalPort());
         }
         server = FleetServer.start(FleetServer.Options.of(temp.resolve("server"))
+                .withSsh(0, null)
                 .withBindHost("127.0.0.1")
                 .withPort(0)
                 .withWarmup(Duration.ZERO)

@@ -48,6 +48,7 @@ class FleetServerTest {
     void start() throws Exception {
         ServerInit.initialize(temp.resolve("server"), PASSWORD, List.of("localhost", "127.0.0.1"), null);
         server = FleetServer.start(FleetServer.Options.of(temp.resolve("server"))
+                .withSsh(0, null)
                 .withBindHost("127.0.0.1")
                 .withPort(0)
                 .withTiming(FAST)

@@ -152,6 +152,7 @@ class GridClusterBlobsTest {
 
     private static FleetServer start(Path dir) throws Exception {
         return FleetServer.start(FleetServer.Options.of(dir)
+                .withSsh(0, null)
                 .withBindHost("127.0.0.1")
                 .withPort(0)
                 .withTiming(GridServiceTest.QUIET)

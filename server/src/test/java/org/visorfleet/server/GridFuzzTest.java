@@ -36,6 +36,7 @@ class GridFuzzTest {
     void mutatedJobsAndResultsNeverCauseServerErrors() throws Exception {
         ServerInit.initialize(temp.resolve("server"), "fuzz-admin-pw", List.of("localhost"), null);
         try (FleetServer server = FleetServer.start(FleetServer.Options.of(temp.resolve("server"))
+                        .withSsh(0, null)
                         .withBindHost("127.0.0.1")
                         .withPort(0)
                         .withTiming(GridServiceTest.QUIET)

@@ -62,6 +62,7 @@ class GridServiceTest {
 
     void startServer() throws Exception {
         server = FleetServer.start(FleetServer.Options.of(temp.resolve("server"))
+                .withSsh(0, null)
                 .withBindHost("127.0.0.1")
                 .withPort(0)
                 .withTiming(QUIET)

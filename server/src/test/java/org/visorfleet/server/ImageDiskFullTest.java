@@ -45,6 +45,7 @@ class ImageDiskFullTest {
         run("mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", images.toString());
         mounted = true;
         server = FleetServer.start(FleetServer.Options.of(temp.resolve("server"))
+                .withSsh(0, null)
                 .withBindHost("127.0.0.1")
                 .withPort(0)
                 .withWarmup(Duration.ZERO)

@@ -302,7 +302,7 @@ public record FleetCa(X509Certificate certificate, PrivateKey privateKey) {
         if (!key.getAlgorithm().equals(publicKey.getAlgorithm())) {
             return false;
         }
-        String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+        String algorithm = key.getAlgorithm().startsWith("EC") ? "SHA256withECDSA" : "SHA256withRSA";
         byte[] challenge = new byte[32];
         RANDOM.nextBytes(challenge);
         try {

@@ -13,6 +13,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CRLException;
 import java.security.cert.CertificateEncodingException;
@@ -20,6 +22,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,7 +30,6 @@ import java.util.Set;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
  * PEM text and files. Writers produce 64-column RFC 7468 text ending in a newline. Readers are
@@ -160,16 +162,33 @@ public final class Pem {
         // PemBlocks validated the structure; PEMParser maps each label to BC's key object.
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
             Object parsed = parser.readObject();
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            return switch (parsed) {
-                case PrivateKeyInfo info -> converter.getPrivateKey(info);
-                case PEMKeyPair pair -> converter.getKeyPair(pair).getPrivate();
-                case null, default -> throw new PkiException("unsupported private key in " + label + " block");
-            };
-        } catch (IOException | RuntimeException e) {
+            PrivateKeyInfo info =
+                    switch (parsed) {
+                        case PrivateKeyInfo pkcs8 -> pkcs8;
+                        case PEMKeyPair pair -> pair.getPrivateKeyInfo();
+                        case null, default -> throw new PkiException("unsupported private key in " + label + " block");
+                    };
+            return jdkKey(info);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
             // PEMParser and the key converters signal malformed ASN.1 with assorted unchecked exceptions.
             throw new PkiException("malformed " + label + ": " + PkiException.detail(e), e);
         }
+    }
+
+    /**
+     * The key as the JDK's own provider builds it ({@code EC} or {@code RSA}), whatever security
+     * providers are installed: with Bouncy Castle registered (MINA SSHD does that), a converter would
+     * hand out BC's {@code ECDSA} keys instead.
+     */
+    private static PrivateKey jdkKey(PrivateKeyInfo info) throws IOException, GeneralSecurityException, PkiException {
+        String oid = info.getPrivateKeyAlgorithm().getAlgorithm().getId();
+        String algorithm =
+                switch (oid) {
+                    case "1.2.840.10045.2.1" -> "EC"; // id-ecPublicKey
+                    case "1.2.840.113549.1.1.1" -> "RSA"; // rsaEncryption
+                    default -> throw new PkiException("unsupported private key algorithm " + oid);
+                };
+        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
     }
 
     private static X509Certificate certificate(PemBlocks.Block block) throws PkiException {

@@ -178,7 +178,7 @@ public record GridResult(
 
     private static String algorithm(String keyAlgorithm) {
         return switch (keyAlgorithm) {
-            case "EC" -> "SHA256withECDSA";
+            case "EC", "ECDSA" -> "SHA256withECDSA";
             case "RSA" -> "SHA256withRSA";
             default -> throw new IllegalArgumentException("cannot sign with a " + keyAlgorithm + " key");
         };

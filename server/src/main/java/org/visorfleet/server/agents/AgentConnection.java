@@ -25,6 +25,9 @@ public final class AgentConnection implements Session.Listener.AutoDemanding {
 
     final Clients.Identity client;
     final String connectionId = UUID.randomUUID().toString();
+    /** The public key of the certificate this connection was admitted with (base64 SubjectPublicKeyInfo). */
+    final String publicKey;
+
     final String remote;
     private final AgentHub hub;
     private volatile Session session;
@@ -37,9 +40,10 @@ public final class AgentConnection implements Session.Listener.AutoDemanding {
     private final ConcurrentLinkedQueue<AgentMessage.Event> pendingEvents = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    AgentConnection(AgentHub hub, Clients.Identity client, String remote, long now) {
+    AgentConnection(AgentHub hub, Clients.Identity client, String publicKey, String remote, long now) {
         this.hub = hub;
         this.client = client;
+        this.publicKey = publicKey;
         this.remote = remote;
         this.lastSeen = now;
     }

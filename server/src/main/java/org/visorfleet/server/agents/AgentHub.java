@@ -100,7 +100,7 @@ public final class AgentHub implements LiveConnections {
      * Unknown and revoked certificates are refused (and recorded).
      */
     public AgentConnection admit(X509Certificate[] chain, String remote) throws SQLException {
-        return new AgentConnection(this, identify(chain, remote), remote, now());
+        return new AgentConnection(this, identify(chain, remote), Clients.publicKeyOf(chain[0]), remote, now());
     }
 
     /**
@@ -191,8 +191,8 @@ public final class AgentHub implements LiveConnections {
         String inventoryJson = inventory;
         return helloCommitter
                 .submit(client.id(), c -> {
-                    Optional<ClientStatus> previous =
-                            clients.markOnline(c, client.id(), serverId, connection.connectionId, inventoryJson);
+                    Optional<ClientStatus> previous = clients.markOnline(
+                            c, client.id(), serverId, connection.connectionId, inventoryJson, connection.publicKey);
                     if (previous.isEmpty()) {
                         return Optional.empty();
                     }

@@ -91,7 +91,7 @@ public final class AgentPathWarmup implements ApiHandler.Upgrade {
             }
             for (int i = 0; i < 20; i++) {
                 database.transaction(c -> {
-                    clients.markOnline(c, -1, serverId, "warm-up", null); // no such client: changes nothing
+                    clients.markOnline(c, -1, serverId, "warm-up", null, null); // no such client: changes nothing
                     return clients.ackedEventSeq(c, -1);
                 });
                 clients.byCertificateSerial("0");

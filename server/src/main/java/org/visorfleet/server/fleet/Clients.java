@@ -58,12 +58,18 @@ public final class Clients {
         }
     }
 
+    /** The certificate's public key as stored in {@code clients.public_key}: base64 SubjectPublicKeyInfo. */
+    public static String publicKeyOf(X509Certificate certificate) {
+        return java.util.Base64.getEncoder()
+                .encodeToString(certificate.getPublicKey().getEncoded());
+    }
+
     public void insert(Connection c, String name, Long groupId, String hostname, X509Certificate certificate)
             throws SQLException {
         long now = clock.millis();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO clients (name, group_id, hostname, cert_serial,"
-                + " cert_fingerprint, cert_not_after, enrolled_at, status, status_since)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, 'enrolled', ?)")) {
+                + " cert_fingerprint, cert_not_after, enrolled_at, status, status_since, public_key)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, 'enrolled', ?, ?)")) {
             ps.setString(1, name);
             if (groupId == null) {
                 ps.setNull(2, Types.BIGINT);
@@ -76,6 +82,7 @@ public final class Clients {
             ps.setLong(6, certificate.getNotAfter().getTime());
             ps.setLong(7, now);
             ps.setLong(8, now);
+            ps.setString(9, publicKeyOf(certificate));
             ps.executeUpdate();
         }
     }
@@ -177,11 +184,14 @@ public final class Clients {
     }
 
     /**
-     * Records that {@code connectionId} on {@code serverId} now carries the client. Returns the status
-     * it had before, or empty if the client is gone or revoked (then nothing changed).
+     * Records that {@code connectionId} on {@code serverId} now carries the client, and the public key
+     * of the certificate it connected with (clients enrolled before keys were recorded get theirs
+     * here). Returns the status it had before, or empty if the client is gone or revoked (then nothing
+     * changed).
      */
     public Optional<ClientStatus> markOnline(
-            Connection c, long id, String serverId, String connectionId, String inventoryJson) throws SQLException {
+            Connection c, long id, String serverId, String connectionId, String inventoryJson, String publicKey)
+            throws SQLException {
         ClientStatus previous;
         try (PreparedStatement ps =
                 Sql.prepare(c, "SELECT status, revoked_at FROM clients WHERE id = ? FOR UPDATE", List.of(id))) {
@@ -200,12 +210,14 @@ public final class Clients {
         Sql.update(
                 c,
                 "UPDATE clients SET status = 'online', status_since = CASE WHEN status = 'online' THEN status_since"
-                        + " ELSE ? END, server_id = ?, connection_id = ?, last_seen = ?, inventory = ? WHERE id = ?",
+                        + " ELSE ? END, server_id = ?, connection_id = ?, last_seen = ?, inventory = ?,"
+                        + " public_key = COALESCE(?, public_key) WHERE id = ?",
                 now,
                 serverId,
                 connectionId,
                 now,
                 inventoryJson,
+                publicKey,
                 id);
         return Optional.of(previous);
     }

@@ -22,6 +22,9 @@ import java.util.List;
  * @param heartbeatSeconds how often agents send heartbeats
  * @param unreachableAfterSeconds silence after which a client is marked unreachable
  * @param tokenLifetimeHours how long a login token lasts
+ * @param sshPort the SSH bastion's port (absent: 2222; 0 picks a free port)
+ * @param sshPasswords whether technicians may sign in to the bastion with their password (absent:
+ *     no, keys only)
  */
 public record ServerSettings(
         String serverId,
@@ -31,7 +34,11 @@ public record ServerSettings(
         int httpsPort,
         int heartbeatSeconds,
         int unreachableAfterSeconds,
-        int tokenLifetimeHours) {
+        int tokenLifetimeHours,
+        Integer sshPort,
+        Boolean sshPasswords) {
+
+    public static final int DEFAULT_SSH_PORT = 2222;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -55,10 +62,15 @@ public record ServerSettings(
         if (tokenLifetimeHours < 1) {
             throw new IllegalArgumentException("server.json: tokenLifetimeHours must be >= 1");
         }
+        sshPort = sshPort == null ? DEFAULT_SSH_PORT : sshPort;
+        if (sshPort < 0 || sshPort > 65535) {
+            throw new IllegalArgumentException("server.json: sshPort must be 0..65535");
+        }
+        sshPasswords = sshPasswords != null && sshPasswords;
     }
 
     public static ServerSettings defaults(String serverId, List<String> hostnames, List<String> ips, String jdbcUrl) {
-        return new ServerSettings(serverId, hostnames, ips, jdbcUrl, 8443, 5, 16, 12);
+        return new ServerSettings(serverId, hostnames, ips, jdbcUrl, 8443, 5, 16, 12, DEFAULT_SSH_PORT, false);
     }
 
     public static ServerSettings load(Path file) throws IOException {
