@@ -27,6 +27,7 @@ import org.visorfleet.server.agents.AgentHub;
 import org.visorfleet.server.agents.AgentPathWarmup;
 import org.visorfleet.server.agents.AgentUpgrade;
 import org.visorfleet.server.api.AgentGridRoutes;
+import org.visorfleet.server.api.AgentSshRoutes;
 import org.visorfleet.server.api.ApiHandler;
 import org.visorfleet.server.api.ApiJson;
 import org.visorfleet.server.api.BootRoutes;
@@ -36,6 +37,7 @@ import org.visorfleet.server.api.EventRoutes;
 import org.visorfleet.server.api.FleetRoutes;
 import org.visorfleet.server.api.GridRoutes;
 import org.visorfleet.server.api.Route;
+import org.visorfleet.server.api.SessionRoutes;
 import org.visorfleet.server.api.SshKeyRoutes;
 import org.visorfleet.server.api.UserRoutes;
 import org.visorfleet.server.auth.ApiTokens;
@@ -72,6 +74,7 @@ import org.visorfleet.server.init.DataDirectory;
 import org.visorfleet.server.init.FleetCaStore;
 import org.visorfleet.server.init.ServerSettings;
 import org.visorfleet.server.ssh.HostKey;
+import org.visorfleet.server.ssh.RemoteSessions;
 import org.visorfleet.server.ssh.SshBastion;
 import org.visorfleet.server.ssh.SshKeys;
 
@@ -301,6 +304,9 @@ public final class FleetServer implements AutoCloseable {
                             })
                     .routes());
             routes.addAll(new SshKeyRoutes(database, users, sshKeys, events).routes());
+            RemoteSessions remoteSessions = new RemoteSessions(database, clock);
+            routes.addAll(new AgentSshRoutes(database, sshKeys, remoteSessions, events).routes());
+            routes.addAll(new SessionRoutes(database, remoteSessions).routes());
             routes.addAll(new EventRoutes(events).routes());
             routes.addAll(new CaRoutes(ca, clients).routes());
             routes.addAll(new CommandRoutes(database, clients, commands, events).routes());
