@@ -54,6 +54,7 @@ public final class ServerLink {
     private volatile String refusal;
     private volatile GridPort grid;
     private volatile URI current;
+    private volatile ServerMessage.Welcome currentWelcome;
 
     public ServerLink(
             WebSocketClient client,
@@ -95,6 +96,11 @@ public final class ServerLink {
     /** The server this link is connected to and welcomed by, if any. */
     public java.util.Optional<URI> currentServer() {
         return java.util.Optional.ofNullable(current);
+    }
+
+    /** The welcome of the server this link is connected to, if any (it names the SSH bastion). */
+    public java.util.Optional<ServerMessage.Welcome> currentWelcome() {
+        return java.util.Optional.ofNullable(currentWelcome);
     }
 
     /** Ends {@link #run}: the socket is closed normally, so the server marks the client offline. */
@@ -155,11 +161,13 @@ public final class ServerLink {
         }
         listener.online(server.toString(), welcome.serverId());
         current = server;
+        currentWelcome = welcome;
         String reason;
         try {
             reason = connected(socket, queue, welcome);
         } finally {
             current = null;
+            currentWelcome = null;
         }
         listener.offline(server.toString(), reason);
         return null;
