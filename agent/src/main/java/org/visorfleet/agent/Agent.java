@@ -13,6 +13,7 @@ import org.visorfleet.agent.link.FleetTls;
 import org.visorfleet.agent.link.LinkListener;
 import org.visorfleet.agent.link.ServerLink;
 import org.visorfleet.agent.outbox.EventOutbox;
+import org.visorfleet.agent.remote.RemoteShell;
 
 /**
  * {@code agent run}: the desktop agent. Connects to its servers (failover in list order), reports
@@ -30,10 +31,18 @@ public final class Agent implements AutoCloseable {
     private final ServerLink link;
     private final String name;
     private final GridWorker grid;
+    private final RemoteShell remote;
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
     private Agent(
-            AgentData data, WebSocketClient client, EventOutbox outbox, ServerLink link, String name, GridWorker grid) {
+            AgentData data,
+            WebSocketClient client,
+            EventOutbox outbox,
+            ServerLink link,
+            String name,
+            GridWorker grid,
+            RemoteShell remote) {
+        this.remote = remote;
         this.data = data;
         this.client = client;
         this.outbox = outbox;
@@ -110,10 +119,12 @@ public final class Agent implements AutoCloseable {
                 link::currentServer,
                 link::wake);
         link.attachGrid(grid);
+        RemoteShell remote =
+                RemoteShell.start(identity, client.getHttpClient(), link, RemoteShell.defaults(data.root()));
         link.report(
                 "agent.started",
                 "agent " + VERSION + " on " + inventory.collect().hostname());
-        return new Agent(data, client, outbox, link, settings.name(), grid);
+        return new Agent(data, client, outbox, link, settings.name(), grid, remote);
     }
 
     private static void report(ServerLink link, String name, String detail) {
@@ -140,6 +151,11 @@ public final class Agent implements AutoCloseable {
         return grid;
     }
 
+    /** Remote control over SSH (the desktop's SSH server and its tunnel). */
+    public RemoteShell remote() {
+        return remote;
+    }
+
     /** Runs the link until {@link #close} (from another thread) or interruption. */
     public void run() throws InterruptedException {
         try {
@@ -152,6 +168,7 @@ public final class Agent implements AutoCloseable {
     /** Stops the link (closing the socket normally, so the server records the client offline). */
     @Override
     public void close() throws Exception {
+        remote.close();
         grid.close();
         link.stop();
         stopped.await(3, java.util.concurrent.TimeUnit.SECONDS);

@@ -48,7 +48,9 @@ public final class FleetGate {
     public Verdict authorize(String user, PublicKey key) throws IOException {
         JsonNode answer = post("/agent/v1/ssh/authorize", Map.of("user", user, "publicKey", openSsh(key)));
         return new Verdict(
-                answer.path("technician").asText(), answer.path("role").asText(), answer.path("consent").asBoolean());
+                answer.path("technician").asText(),
+                answer.path("role").asText(),
+                answer.path("consent").asBoolean());
     }
 
     /** Reports a session; returns its id. {@code consent}: not-required, granted or denied. */
@@ -67,8 +69,10 @@ public final class FleetGate {
     }
 
     public void upload(long session, Path recording) throws IOException {
-        send(HttpMethod.PUT, "/agent/v1/ssh/sessions/" + session + "/recording", new PathRequestContent(
-                "application/x-asciicast", recording));
+        send(
+                HttpMethod.PUT,
+                "/agent/v1/ssh/sessions/" + session + "/recording",
+                new PathRequestContent("application/x-asciicast", recording));
     }
 
     private JsonNode post(String path, Map<String, ?> body) throws IOException {

@@ -67,6 +67,15 @@ public final class SshTunnel implements AutoCloseable {
         CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
         client.setServerKeyVerifier((clientSession, address, key) -> clientSession.getAttribute(PINNED) != null
                 && KeyUtils.compareKeys(clientSession.getAttribute(PINNED), key));
+        // The one thing the bastion may open towards this agent: its own forward, to the SSH server.
+        client.setForwardingFilter(new org.apache.sshd.server.forward.StaticDecisionForwardingFilter(false) {
+            @Override
+            public boolean canConnect(Type type, SshdSocketAddress address, org.apache.sshd.common.session.Session s) {
+                return type == Type.Forwarded
+                        && "127.0.0.1".equals(address.getHostName())
+                        && address.getPort() == localPort;
+            }
+        });
         client.start();
         keeper = Thread.ofPlatform().daemon().name("ssh-tunnel").start(this::keep);
     }
@@ -92,8 +101,12 @@ public final class SshTunnel implements AutoCloseable {
                 serve(target.get());
                 backoff = 500;
             } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, "ssh tunnel to {0}:{1}: {2}", target.get().host(),
-                        target.get().port(), e.toString());
+                LOG.log(
+                        System.Logger.Level.DEBUG,
+                        "ssh tunnel to {0}:{1}: {2}",
+                        target.get().host(),
+                        target.get().port(),
+                        e.toString());
                 backoff = Math.min(30_000, backoff * 2);
                 sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
             }

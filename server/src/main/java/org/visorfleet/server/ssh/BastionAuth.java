@@ -27,6 +27,10 @@ import org.visorfleet.server.fleet.Clients;
  */
 final class BastionAuth implements PublickeyAuthenticator, PasswordAuthenticator, SessionListener {
 
+    /** The user name a connection tried to sign in as (audited if it never succeeds). */
+    private static final org.apache.sshd.common.AttributeRepository.AttributeKey<String> ATTEMPTED =
+            new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
+
     private static final System.Logger LOG = System.getLogger(BastionAuth.class.getName());
 
     private final Database database;
@@ -45,6 +49,7 @@ final class BastionAuth implements PublickeyAuthenticator, PasswordAuthenticator
 
     @Override
     public boolean authenticate(String username, PublicKey key, ServerSession session) {
+        session.setAttribute(ATTEMPTED, username);
         try {
             if (username.startsWith(BastionSessions.AGENT_USER_PREFIX)) {
                 Optional<Clients.Identity> agent =
@@ -63,6 +68,7 @@ final class BastionAuth implements PublickeyAuthenticator, PasswordAuthenticator
 
     @Override
     public boolean authenticate(String username, String password, ServerSession session) {
+        session.setAttribute(ATTEMPTED, username);
         String remote = BastionSessions.remote(session);
         if (username.startsWith(BastionSessions.AGENT_USER_PREFIX)
                 || throttle.retryAfter(username, remote).isPresent()) {
@@ -128,8 +134,8 @@ final class BastionAuth implements PublickeyAuthenticator, PasswordAuthenticator
 
     @Override
     public void sessionClosed(Session session) {
-        if (!session.isAuthenticated() && session.getUsername() != null) {
-            String user = session.getUsername();
+        String user = session.getAttribute(ATTEMPTED);
+        if (!session.isAuthenticated() && user != null) {
             String shown = user.length() > 64 ? user.substring(0, 64) + "..." : user;
             events.appendQuietly(
                     "ssh.login-failed",

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
-import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.Channel;
-import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
@@ -81,10 +79,17 @@ final class JumpChannel extends TcpipServerChannel {
         String actor = who == null ? "remote:" + BastionSessions.remote(getSession()) : who.actor();
         events.appendQuietly("ssh.jump-refused", actor, null, "to " + clip(host) + ": " + reason);
         DefaultOpenFuture refused = new DefaultOpenFuture(this, this);
-        refused.setException(
-                new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, reason));
+        BastionConnections.refuse(getSession(), getRecipient(), reason);
+        refused.setException(new Refused(reason));
         close(true);
         return refused;
+    }
+
+    /** Why a jump was refused (the text reaches OpenSSH through {@link BastionConnections}). */
+    static final class Refused extends IOException {
+        Refused(String reason) {
+            super(reason);
+        }
     }
 
     private static String clip(String host) {

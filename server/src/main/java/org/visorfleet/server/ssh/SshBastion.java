@@ -88,6 +88,8 @@ public final class SshBastion implements AutoCloseable {
             server.setShellFactory(shell.shells());
             server.setCommandFactory(shell.commands());
         }
+        server.setServiceFactories(List.of(
+                org.apache.sshd.server.session.ServerUserAuthServiceFactory.INSTANCE, new BastionConnections()));
         server.addPortForwardingEventListener(tunnels);
         server.addSessionListener(tunnels);
         server.addSessionListener(auth);
