@@ -13,11 +13,13 @@ import org.visorfleet.agent.link.FleetTls;
 import org.visorfleet.agent.link.LinkListener;
 import org.visorfleet.agent.link.ServerLink;
 import org.visorfleet.agent.outbox.EventOutbox;
+import org.visorfleet.agent.remote.RemoteActions;
+import org.visorfleet.agent.remote.RemoteSettings;
 
 /**
  * {@code agent run}: the desktop agent. Connects to its servers (failover in list order), reports
  * inventory with every heartbeat and its own events (started, server lost, failed over) through the
- * durable outbox.
+ * durable outbox, carries out remote commands and runs grid work when the desktop is idle.
  */
 public final class Agent implements AutoCloseable {
 
@@ -30,16 +32,24 @@ public final class Agent implements AutoCloseable {
     private final ServerLink link;
     private final String name;
     private final GridWorker grid;
+    private final RemoteActions remote;
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
     private Agent(
-            AgentData data, WebSocketClient client, EventOutbox outbox, ServerLink link, String name, GridWorker grid) {
+            AgentData data,
+            WebSocketClient client,
+            EventOutbox outbox,
+            ServerLink link,
+            String name,
+            GridWorker grid,
+            RemoteActions remote) {
         this.data = data;
         this.client = client;
         this.outbox = outbox;
         this.link = link;
         this.name = name;
         this.grid = grid;
+        this.remote = remote;
     }
 
     /**
@@ -54,9 +64,22 @@ public final class Agent implements AutoCloseable {
         return open(data, servers, timing, listener, GridSettings.load(data.gridSettings()), WorkRunner.SANDBOX);
     }
 
+    /** Like the full {@link #open}, with the remote settings of {@code DATA/remote.json}. */
+    public static Agent open(
+            AgentData data,
+            List<URI> servers,
+            ServerLink.Timing timing,
+            LinkListener listener,
+            GridSettings gridSettings,
+            WorkRunner runner)
+            throws Exception {
+        return open(data, servers, timing, listener, gridSettings, RemoteSettings.load(data.remoteSettings()), runner);
+    }
+
     /**
      * Opens an enrolled data directory with explicit grid settings (normally {@code DATA/grid.json}
-     * with {@code agent run}'s overrides) and work runner (normally the sandbox).
+     * with {@code agent run}'s overrides), remote settings (normally {@code DATA/remote.json}) and
+     * work runner (normally the sandbox).
      */
     public static Agent open(
             AgentData data,
@@ -64,6 +87,7 @@ public final class Agent implements AutoCloseable {
             ServerLink.Timing timing,
             LinkListener listener,
             GridSettings gridSettings,
+            RemoteSettings remoteSettings,
             WorkRunner runner)
             throws Exception {
         AgentData.Settings settings = data.settings();
@@ -110,10 +134,12 @@ public final class Agent implements AutoCloseable {
                 link::currentServer,
                 link::wake);
         link.attachGrid(grid);
+        RemoteActions remote = new RemoteActions(remoteSettings, link::commandFinished);
+        link.attachRemote(remote);
         link.report(
                 "agent.started",
                 "agent " + VERSION + " on " + inventory.collect().hostname());
-        return new Agent(data, client, outbox, link, settings.name(), grid);
+        return new Agent(data, client, outbox, link, settings.name(), grid, remote);
     }
 
     private static void report(ServerLink link, String name, String detail) {
@@ -153,6 +179,7 @@ public final class Agent implements AutoCloseable {
     @Override
     public void close() throws Exception {
         grid.close();
+        remote.close();
         link.stop();
         stopped.await(3, java.util.concurrent.TimeUnit.SECONDS);
         try {
