@@ -173,6 +173,37 @@ class RemoteCommandTest {
     }
 
     @Test
+    void aResultThatFinishesWhileTheServerIsDownArrivesAfterTheReconnect() throws Exception {
+        Path started = temp.resolve("started");
+        long id = api.post(
+                        "/api/v1/clients/desk-01/commands",
+                        Map.of("action", "run", "args", Map.of("command", "touch " + started + "; sleep 3; echo late")))
+                .body()
+                .get("id")
+                .asLong();
+        FleetServerTest.await("the run started on the desktop", () -> Files.exists(started));
+        int port = server.httpsPort();
+        server.close();
+        api.close();
+        Thread.sleep(4_000); // the run ends while no server is up
+        server = FleetServer.start(FleetServer.Options.of(temp.resolve("server"))
+                .withBindHost("127.0.0.1")
+                .withPort(port)
+                .withTiming(FleetServerTest.FAST)
+                .withWarmup(Duration.ZERO));
+        api = new ApiClient(URI.create(server.url()), temp.resolve("server/ca.pem")).login("admin", PASSWORD);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        JsonNode command;
+        do {
+            Thread.sleep(100);
+            command = api.get("/api/v1/clients/desk-01/commands/" + id).body();
+        } while (!command.get("status").asText().equals("done") && System.nanoTime() < deadline);
+        assertEquals("done", command.get("status").asText(), command.toString());
+        assertEquals("late\n", command.get("stdout").asText());
+        assertEquals(0, command.get("exitCode").asInt());
+    }
+
+    @Test
     void outputOverOneMebibyteArrivesCutAndMarked() throws Exception {
         JsonNode done = command(api, "run", Map.of("command", "head -c 1500000 /dev/zero | tr '\\0' y; echo e >&2"));
         assertEquals("done", done.get("status").asText());
