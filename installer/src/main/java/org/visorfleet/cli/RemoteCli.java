@@ -104,8 +104,9 @@ final class RemoteCli {
                 "Run a command on a client (by /bin/sh -c, the arguments quoted so each arrives as given;"
                         + " for shell syntax run sh -c '...'), pass its stdout and stderr through and exit with its"
                         + " exit status.",
-                "Exits 124 when the command was killed at its timeout, 255 when it never ran (client offline,"
-                        + " command expired, no answer within the timeout plus " + GRACE_SECONDS + " s)."
+                "Exits 124 when the command was killed at its timeout, 255 when it never ran (refused, server"
+                        + " unreachable, client offline, command expired, no answer within the timeout plus "
+                        + GRACE_SECONDS + " s)."
             })
     static final class Run extends AdminCommand {
         @Option(names = "--client", required = true, paramLabel = "NAME", description = "the client")
@@ -124,13 +125,20 @@ final class RemoteCli {
         @Override
         public Integer call() throws Exception {
             if (timeout < 1 || timeout > 3600) {
-                throw new IllegalArgumentException("--timeout must be 1..3600 seconds, got " + timeout);
+                return complain("--timeout must be 1..3600 seconds, got " + timeout, NO_ANSWER);
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("action", "run");
             body.put("args", Map.of("command", commandLine(command), "timeoutSeconds", Integer.toString(timeout)));
             int wait = timeout + GRACE_SECONDS;
-            JsonNode result = submitAndWait(api(), client, body, wait);
+            JsonNode result;
+            try {
+                result = submitAndWait(api(), client, body, wait);
+            } catch (IOException e) {
+                // Like ssh: 255 is this tool's own failure (refused, server unreachable), so that a
+                // script can tell it from any status of the remote command.
+                return complain(e.getMessage(), NO_ANSWER);
+            }
             String status = result.path("status").asText();
             if (!status.equals("done") && !status.equals("failed")) {
                 return complain(noAnswer(client, result, wait), NO_ANSWER);
