@@ -93,6 +93,22 @@ class RemoteActionTest {
                                 .anyMatch(l -> l.contains("run") && l.contains("done") && l.contains(" 3 ")),
                         list::toString);
             }
+            assertEquals(0, fleet.admin(url, ca, "group", "create", "vault").exit());
+            CliProcess.Result set =
+                    fleet.admin(url, ca, "group", "set", "vault", "--remote-role", "admin", "--consent");
+            assertEquals(0, set.exit(), set::toString);
+            assertEquals("group vault: remote role admin, consent required\n", set.stdout(), set::toString);
+            CliProcess.Result viewerRole = fleet.admin(url, ca, "group", "set", "vault", "--remote-role", "viewer");
+            assertTrue(
+                    viewerRole.exit() != 0 && viewerRole.stderr().contains("viewers never reach a client"),
+                    viewerRole::toString);
+            CliProcess.Result groups = fleet.admin(url, ca, "group", "list");
+            assertTrue(
+                    groups.stdout()
+                            .lines()
+                            .anyMatch(l -> l.startsWith("vault") && l.contains("admin") && l.contains("yes")),
+                    groups::toString);
+
             CliProcess.Result offline = fleet.admin(
                     url, ca, List.of("remote", "run", "--client", "desk-01", "--timeout", "1"), List.of("true"));
             assertEquals(255, offline.exit(), offline::toString);
