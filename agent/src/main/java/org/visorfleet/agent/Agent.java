@@ -13,12 +13,15 @@ import org.visorfleet.agent.link.FleetTls;
 import org.visorfleet.agent.link.LinkListener;
 import org.visorfleet.agent.link.ServerLink;
 import org.visorfleet.agent.outbox.EventOutbox;
+import org.visorfleet.agent.remote.AgentSshServer;
+import org.visorfleet.agent.remote.RemoteActions;
+import org.visorfleet.agent.remote.RemoteSettings;
 import org.visorfleet.agent.remote.RemoteShell;
 
 /**
  * {@code agent run}: the desktop agent. Connects to its servers (failover in list order), reports
  * inventory with every heartbeat and its own events (started, server lost, failed over) through the
- * durable outbox.
+ * durable outbox, carries out remote commands and runs grid work when the desktop is idle.
  */
 public final class Agent implements AutoCloseable {
 
@@ -31,6 +34,7 @@ public final class Agent implements AutoCloseable {
     private final ServerLink link;
     private final String name;
     private final GridWorker grid;
+    private final RemoteActions actions;
     private final RemoteShell remote;
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
@@ -41,14 +45,16 @@ public final class Agent implements AutoCloseable {
             ServerLink link,
             String name,
             GridWorker grid,
+            RemoteActions actions,
             RemoteShell remote) {
-        this.remote = remote;
+        this.actions = actions;
         this.data = data;
         this.client = client;
         this.outbox = outbox;
         this.link = link;
         this.name = name;
         this.grid = grid;
+        this.remote = remote;
     }
 
     /**
@@ -63,9 +69,22 @@ public final class Agent implements AutoCloseable {
         return open(data, servers, timing, listener, GridSettings.load(data.gridSettings()), WorkRunner.SANDBOX);
     }
 
+    /** Like the full {@link #open}, with the remote settings of {@code DATA/remote.json}. */
+    public static Agent open(
+            AgentData data,
+            List<URI> servers,
+            ServerLink.Timing timing,
+            LinkListener listener,
+            GridSettings gridSettings,
+            WorkRunner runner)
+            throws Exception {
+        return open(data, servers, timing, listener, gridSettings, RemoteSettings.load(data.remoteSettings()), runner);
+    }
+
     /**
      * Opens an enrolled data directory with explicit grid settings (normally {@code DATA/grid.json}
-     * with {@code agent run}'s overrides) and work runner (normally the sandbox).
+     * with {@code agent run}'s overrides), remote settings (normally {@code DATA/remote.json}) and
+     * work runner (normally the sandbox).
      */
     public static Agent open(
             AgentData data,
@@ -73,6 +92,7 @@ public final class Agent implements AutoCloseable {
             ServerLink.Timing timing,
             LinkListener listener,
             GridSettings gridSettings,
+            RemoteSettings remoteSettings,
             WorkRunner runner)
             throws Exception {
         AgentData.Settings settings = data.settings();
@@ -119,12 +139,23 @@ public final class Agent implements AutoCloseable {
                 link::currentServer,
                 link::wake);
         link.attachGrid(grid);
-        RemoteShell remote =
-                RemoteShell.start(identity, client.getHttpClient(), link, RemoteShell.defaults(data.root()));
+        RemoteActions actions = new RemoteActions(remoteSettings, link::commandFinished);
+        link.attachRemote(actions);
+        RemoteShell remote = remoteSettings.ssh()
+                ? RemoteShell.start(
+                        identity,
+                        client.getHttpClient(),
+                        link,
+                        new AgentSshServer.Options(
+                                remoteSettings.shell(),
+                                remoteSettings.consentCommand(),
+                                java.time.Duration.ofSeconds(remoteSettings.consentTimeoutSeconds()),
+                                data.root().resolve("remote").resolve("recordings")))
+                : null;
         link.report(
                 "agent.started",
                 "agent " + VERSION + " on " + inventory.collect().hostname());
-        return new Agent(data, client, outbox, link, settings.name(), grid, remote);
+        return new Agent(data, client, outbox, link, settings.name(), grid, actions, remote);
     }
 
     private static void report(ServerLink link, String name, String detail) {
@@ -151,7 +182,7 @@ public final class Agent implements AutoCloseable {
         return grid;
     }
 
-    /** Remote control over SSH (the desktop's SSH server and its tunnel). */
+    /** Remote control over SSH (the desktop's SSH server and its tunnel), or null when turned off. */
     public RemoteShell remote() {
         return remote;
     }
@@ -168,8 +199,11 @@ public final class Agent implements AutoCloseable {
     /** Stops the link (closing the socket normally, so the server records the client offline). */
     @Override
     public void close() throws Exception {
-        remote.close();
+        if (remote != null) {
+            remote.close();
+        }
         grid.close();
+        actions.close();
         link.stop();
         stopped.await(3, java.util.concurrent.TimeUnit.SECONDS);
         try {

@@ -25,6 +25,7 @@ import org.visorfleet.common.pki.PkiException;
  * DATA/ca.pem          the fleet CA, the only trust anchor the agent accepts
  * DATA/outbox/         events not yet acknowledged by a server
  * DATA/grid.json       grid settings (optional: idle policy, slots)
+ * DATA/remote.json     remote-control settings (optional: SSH, action commands, consent)
  * DATA/grid/blobs/     cached grid programs and input files, by SHA-256
  * DATA/grid/results/   grid results not yet acknowledged by a server
  * </pre>
@@ -62,6 +63,11 @@ public record AgentData(Path root) {
     /** Grid settings ({@link org.visorfleet.agent.grid.GridSettings}); optional. */
     public Path gridSettings() {
         return root.resolve("grid.json");
+    }
+
+    /** Remote-control settings ({@link org.visorfleet.agent.remote.RemoteSettings}); optional. */
+    public Path remoteSettings() {
+        return root.resolve("remote.json");
     }
 
     public Path outbox() {

@@ -99,6 +99,17 @@ final class FleetProcesses {
     }
 
     /**
+     * Like {@link #admin}, for commands that end in {@code -- COMMAND...} ({@code remote run}): the
+     * login options go before the {@code --}.
+     */
+    CliProcess.Result admin(String url, Path ca, List<String> args, List<String> command) throws Exception {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of("--server", url, "--user", "admin", "--password", PASSWORD, "--ca", ca.toString(), "--"));
+        all.addAll(command);
+        return CliProcess.run(dir, COMMAND_TIMEOUT, all.toArray(String[]::new));
+    }
+
+    /**
      * Logs in with the API client. A server that has just started answers its first TLS handshakes
      * slowly (cold JIT), more slowly than the client's connect timeout on a loaded CI machine, so a
      * connect timeout is retried until {@link #START_TIMEOUT}.

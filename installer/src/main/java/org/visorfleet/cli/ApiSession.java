@@ -132,6 +132,10 @@ final class ApiSession {
         return send(request(path).header("Content-Type", "application/json").POST(json(body)));
     }
 
+    JsonNode patch(String path, Object body) throws IOException, InterruptedException {
+        return send(request(path).header("Content-Type", "application/json").method("PATCH", json(body)));
+    }
+
     JsonNode put(String path, Object body) throws IOException, InterruptedException {
         return send(request(path).header("Content-Type", "application/json").PUT(json(body)));
     }

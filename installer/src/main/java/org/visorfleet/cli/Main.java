@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             ServerCli.class,
             AgentCli.class,
             GroupCli.class,
+            RemoteCli.class,
             ImageCli.class,
             ExportCli.class,
             BootCli.class,

@@ -390,7 +390,7 @@ class FleetServerTest {
         await("live command answered", () -> commandStatus("cmd-desk", second).equals("done"));
         System.out.println("command round trip through the API: "
                 + Duration.ofNanos(System.nanoTime() - sentAt).toMillis() + " ms");
-        assertTrue(hasEvent("command.result", "cmd-desk"));
+        assertTrue(hasEvent("command.done", "cmd-desk"));
         assertEquals(
                 2,
                 api.get("/api/v1/clients/cmd-desk/commands").body().get("items").size());

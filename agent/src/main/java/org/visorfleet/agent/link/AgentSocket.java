@@ -57,6 +57,19 @@ public final class AgentSocket implements Session.Listener.AutoDemanding {
         }
     }
 
+    /**
+     * Sends and calls {@code failed} (on some thread) unless the frame was written: when the socket
+     * is not open, at once; when the write fails, from the write's callback.
+     */
+    void send(AgentMessage message, Runnable failed) {
+        Session s = session;
+        if (s == null || !s.isOpen()) {
+            failed.run();
+            return;
+        }
+        s.sendText(WireJson.encode(message), Callback.from(() -> {}, x -> failed.run()));
+    }
+
     void close(int code, String reason) {
         Session s = session;
         if (s != null) {

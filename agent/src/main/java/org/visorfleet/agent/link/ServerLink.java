@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,7 @@ import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.visorfleet.agent.outbox.EventOutbox;
+import org.visorfleet.agent.remote.RemoteActions;
 import org.visorfleet.common.wire.AgentMessage;
 import org.visorfleet.common.wire.Inventory;
 import org.visorfleet.common.wire.ServerMessage;
@@ -26,6 +28,13 @@ import org.visorfleet.common.wire.ServerMessage;
  * (exponentially with jitter, up to 10 s). Events are appended to the durable outbox and resent
  * from the server's acknowledgement after every (re)connect, so none is lost; the server stores each
  * sequence number once, so none is duplicated.
+ *
+ * <p>Commands are handed to {@link RemoteActions}, which runs them off this loop. Their results are
+ * kept in memory until written on a connection that is up: a result that finishes while the agent is
+ * between servers, or whose write fails, is sent on the next connection (the server records the
+ * first answer to a command and ignores repeats). They are not written to disk: a command is tied to
+ * the connection's life only loosely, but an agent that restarts has lost its running processes, so
+ * it has no result to report.
  *
  * <p>Threading: {@link #run} owns the loop on the caller's thread; {@link #report} and {@link #stop}
  * may be called from any thread.
@@ -53,6 +62,8 @@ public final class ServerLink {
     private volatile boolean running = true;
     private volatile String refusal;
     private volatile GridPort grid;
+    private volatile RemoteActions remote;
+    private final ConcurrentLinkedQueue<AgentMessage.CommandResult> results = new ConcurrentLinkedQueue<>();
     private volatile URI current;
     private volatile ServerMessage.Welcome currentWelcome;
 
@@ -86,6 +97,20 @@ public final class ServerLink {
     /** Connects the grid worker; call before {@link #run}. */
     public void attachGrid(GridPort port) {
         this.grid = port;
+    }
+
+    /** Connects the remote actions that carry out commands; call before {@link #run}. */
+    public void attachRemote(RemoteActions actions) {
+        this.remote = actions;
+    }
+
+    /**
+     * Queues a finished command's result to send on the current connection, or the next one if
+     * there is none up; callable from any thread.
+     */
+    public void commandFinished(AgentMessage.CommandResult result) {
+        results.add(result);
+        inbox.add(WAKE);
     }
 
     /** Wakes the loop (the grid worker's status changed). */
@@ -208,6 +233,7 @@ public final class ServerLink {
         boolean newSession = true;
         while (running) {
             lastSent = sendPending(socket, lastSent);
+            sendResults(socket);
             GridPort port = grid;
             if (port != null) {
                 AgentMessage.GridStatus status = port.statusDue(newSession);
@@ -247,7 +273,7 @@ public final class ServerLink {
                     }
                 }
                 case ServerMessage.EventAck ack -> acknowledge(ack.seq());
-                case ServerMessage.Command command -> socket.send(execute(command));
+                case ServerMessage.Command command -> execute(command);
                 case ServerMessage.Work work -> {
                     if (port != null) {
                         port.accept(work);
@@ -290,11 +316,27 @@ public final class ServerLink {
         return high;
     }
 
-    private static AgentMessage.CommandResult execute(ServerMessage.Command command) {
-        return switch (command.action()) {
-            case "ping" -> new AgentMessage.CommandResult(command.id(), true, "pong");
-            default -> new AgentMessage.CommandResult(command.id(), false, "unsupported action " + command.action());
-        };
+    /**
+     * Writes the finished results; one whose write fails goes back in the queue without waking the
+     * loop (the connection is going down; the next one sends it).
+     */
+    private void sendResults(AgentSocket socket) {
+        List<AgentMessage.CommandResult> batch = new java.util.ArrayList<>();
+        for (AgentMessage.CommandResult r; (r = results.poll()) != null; ) {
+            batch.add(r);
+        }
+        for (AgentMessage.CommandResult result : batch) {
+            socket.send(result, () -> results.add(result));
+        }
+    }
+
+    private void execute(ServerMessage.Command command) {
+        RemoteActions actions = remote;
+        if (actions == null) {
+            commandFinished(AgentMessage.CommandResult.of(command.id(), false, "this agent takes no commands"));
+        } else {
+            actions.submit(command);
+        }
     }
 
     private static int statusOf(Throwable e) {

@@ -1,11 +1,7 @@
 package org.visorfleet.agent.remote;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyPair;
-import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import org.eclipse.jetty.client.HttpClient;
 import org.visorfleet.agent.AgentData;
@@ -23,16 +19,6 @@ public final class RemoteShell implements AutoCloseable {
     private RemoteShell(AgentSshServer server, SshTunnel tunnel) {
         this.server = server;
         this.tunnel = tunnel;
-    }
-
-    /** The defaults: bash (else sh), zenity for consent with 30 s to answer, recordings under DATA. */
-    public static AgentSshServer.Options defaults(Path dataRoot) {
-        String shell = Files.isExecutable(Path.of("/bin/bash")) ? "/bin/bash" : "/bin/sh";
-        return new AgentSshServer.Options(
-                shell,
-                List.of("zenity", "--question", "--title={title}", "--text={text}"),
-                Duration.ofSeconds(30),
-                dataRoot.resolve("remote").resolve("recordings"));
     }
 
     public static RemoteShell start(

@@ -41,9 +41,27 @@ public sealed interface AgentMessage {
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Event(long seq, long timeMillis, String name, String detail) implements AgentMessage {}
 
-    /** The outcome of a {@link ServerMessage.Command}. */
+    /**
+     * The outcome of a {@link ServerMessage.Command}.
+     *
+     * @param commandId the command's id
+     * @param ok true when the action ran (a {@code run} that exited non-zero is still ok; its exit
+     *     code says how it went), false when it could not run or, for {@code run}, timed out
+     * @param output a one-line summary for people ({@code "exit 3"}, {@code "timed out after 5 s"})
+     * @param exitCode the process's exit status for {@code run} (124 when killed at its timeout), else null
+     * @param stdout what {@code run} printed on standard output (at most 1 MiB, UTF-8; ends with
+     *     {@code [truncated]} when cut), else null
+     * @param stderr the same for standard error
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record CommandResult(String commandId, boolean ok, String output) implements AgentMessage {}
+    record CommandResult(String commandId, boolean ok, String output, Integer exitCode, String stdout, String stderr)
+            implements AgentMessage {
+
+        /** A result without process output (ping, reboot, lock, ...). */
+        public static CommandResult of(String commandId, boolean ok, String output) {
+            return new CommandResult(commandId, ok, output, null, null, null);
+        }
+    }
 
     /**
      * The desktop's grid state, sent when it changes and every few seconds while the agent could

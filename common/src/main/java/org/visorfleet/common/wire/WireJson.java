@@ -22,8 +22,16 @@ import com.fasterxml.jackson.databind.type.LogicalType;
  */
 public final class WireJson {
 
-    /** Longest text frame either side accepts. */
+    /** Longest text frame the agent accepts from the server, and the limit for every other frame. */
     public static final int MAX_MESSAGE_BYTES = 64 * 1024;
+
+    /**
+     * Longest text frame the server accepts from an agent: a {@link AgentMessage.CommandResult} of a
+     * remote {@code run} carries up to 1 MiB of standard output and 1 MiB of standard error, which
+     * JSON escaping may grow (a control character becomes six characters). The agent shrinks a
+     * result that would not fit (see {@link #fits}).
+     */
+    public static final int MAX_AGENT_MESSAGE_BYTES = 8 * 1024 * 1024;
 
     /**
      * Deepest nesting accepted. Real messages nest three levels (message, inventory or args); the
@@ -104,12 +112,30 @@ public final class WireJson {
         return write(message, ServerMessage.class);
     }
 
+    /** Decodes an agent's frame (up to {@link #MAX_AGENT_MESSAGE_BYTES}). */
     public static Decoded<AgentMessage> decodeAgent(String text) {
-        return read(text, AgentMessage.class);
+        return read(text, AgentMessage.class, MAX_AGENT_MESSAGE_BYTES);
     }
 
+    /** Decodes a server's frame (up to {@link #MAX_MESSAGE_BYTES}). */
     public static Decoded<ServerMessage> decodeServer(String text) {
-        return read(text, ServerMessage.class);
+        return read(text, ServerMessage.class, MAX_MESSAGE_BYTES);
+    }
+
+    /**
+     * True when an agent's encoded frame is within {@link #MAX_AGENT_MESSAGE_BYTES} in UTF-8 (the
+     * WebSocket limit counts bytes, {@link #decodeAgent} characters; bytes are never fewer).
+     */
+    public static boolean fits(String encodedAgentMessage) {
+        if (encodedAgentMessage.length() > MAX_AGENT_MESSAGE_BYTES) {
+            return false;
+        }
+        long bytes = 0;
+        for (int i = 0; i < encodedAgentMessage.length(); i++) {
+            char ch = encodedAgentMessage.charAt(i);
+            bytes += ch < 0x80 ? 1 : ch < 0x800 || Character.isSurrogate(ch) ? 2 : 3;
+        }
+        return bytes <= MAX_AGENT_MESSAGE_BYTES;
     }
 
     private static String write(Object message, Class<?> type) {
@@ -120,12 +146,12 @@ public final class WireJson {
         }
     }
 
-    private static <T> Decoded<T> read(String text, Class<T> type) {
+    private static <T> Decoded<T> read(String text, Class<T> type, int limit) {
         if (text == null) {
             return new Decoded.Malformed<>("no text");
         }
-        if (text.length() > MAX_MESSAGE_BYTES) {
-            return new Decoded.Malformed<>("message longer than " + MAX_MESSAGE_BYTES + " characters");
+        if (text.length() > limit) {
+            return new Decoded.Malformed<>("message longer than " + limit + " characters");
         }
         try {
             T message = MAPPER.readValue(text, type);

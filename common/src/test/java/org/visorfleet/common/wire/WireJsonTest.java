@@ -38,8 +38,10 @@ class WireJsonTest {
                 new AgentMessage.Heartbeat(Long.MAX_VALUE, noIdle),
                 new AgentMessage.Event(1, 1_700_000_000_000L, "agent.failover", "from a to b"),
                 new AgentMessage.Event(2, 0, "x", "quotes \" backslash \\ newline \n unicode é ☃ 😀"),
-                new AgentMessage.CommandResult("c-1", true, "done"),
-                new AgentMessage.CommandResult("c-2", false, ""),
+                AgentMessage.CommandResult.of("c-1", true, "pong"),
+                AgentMessage.CommandResult.of("c-2", false, ""),
+                new AgentMessage.CommandResult("c-3", true, "exit 3", 3, "out\n", "err \u0000 é\n"),
+                new AgentMessage.CommandResult("c-4", false, "timed out after 5 s", 124, "", "[truncated]"),
                 new AgentMessage.GridStatus(true, "no input for 600 s, load 0.05", 1, 1),
                 new AgentMessage.GridStatus(false, "user active 3 s ago", 0, 0));
     }
@@ -101,8 +103,7 @@ class WireJsonTest {
     @Test
     void opNamesAreTheDocumentedOnes() {
         assertTrue(WireJson.encode(new ServerMessage.EventAck(3)).contains("\"op\":\"event-ack\""));
-        assertTrue(
-                WireJson.encode(new AgentMessage.CommandResult("c", true, "")).contains("\"op\":\"command-result\""));
+        assertTrue(WireJson.encode(AgentMessage.CommandResult.of("c", true, "")).contains("\"op\":\"command-result\""));
     }
 
     @Test
@@ -163,6 +164,11 @@ class WireJsonTest {
                 "{\"op\":\"command-result\",\"commandId\":\"c\",\"ok\":1,\"output\":\"\"}",
                 "{\"op\":\"command-result\",\"commandId\":\"c\",\"ok\":true,\"output\":false}",
                 "{\"op\":\"command-result\",\"commandId\":1.5,\"ok\":true,\"output\":\"\"}",
+                "{\"op\":\"command-result\",\"commandId\":\"c\",\"ok\":true,\"output\":\"\",\"exitCode\":\"3\"}",
+                "{\"op\":\"command-result\",\"commandId\":\"c\",\"ok\":true,\"output\":\"\",\"exitCode\":1.5}",
+                "{\"op\":\"command-result\",\"commandId\":\"c\",\"ok\":true,\"output\":\"\",\"exitCode\":4294967296}",
+                "{\"op\":\"command-result\",\"commandId\":\"c\",\"ok\":true,\"output\":\"\",\"stdout\":7}",
+                "{\"op\":\"command-result\",\"commandId\":\"c\",\"ok\":true,\"output\":\"\",\"stderr\":[\"e\"]}",
                 "{\"op\":\"heartbeat\",\"seq\":1,\"inventory\":{\"cpuCount\":\"many\"}}",
                 "{\"op\":\"heartbeat\",\"seq\":1,\"inventory\":[]}",
                 "{\"op\":\"heartbeat\",\"seq\":1,\"inventory\":null} trailing",
@@ -186,6 +192,30 @@ class WireJsonTest {
                 "\"p\":\"\"", "\"p\":\"" + "x".repeat(WireJson.MAX_MESSAGE_BYTES - justFits.length()) + "\"");
         assertEquals(WireJson.MAX_MESSAGE_BYTES, justFits.length());
         assertInstanceOf(WireJson.Decoded.Ok.class, WireJson.decodeServer(justFits));
+    }
+
+    @Test
+    void aResultWithTwoMebibytesOfOutputFitsButAServerFrameThatLongDoesNot() {
+        String mebibyte = "x".repeat(1 << 20);
+        AgentMessage.CommandResult big = new AgentMessage.CommandResult("c", true, "exit 0", 0, mebibyte, mebibyte);
+        String text = WireJson.encode(big);
+        assertTrue(WireJson.fits(text));
+        assertEquals(new WireJson.Decoded.Ok<>(big), WireJson.decodeAgent(text));
+        assertMalformed(WireJson.decodeServer(text), "a server frame over 64 KiB");
+    }
+
+    @Test
+    void anAgentFrameOverItsLimitIsRejectedAndFitsSaysSo() {
+        // Control characters escape to six characters each: 1.5 Mi of them make 9 MiB of JSON.
+        String control = "\u0001".repeat(3 << 19);
+        String text = WireJson.encode(new AgentMessage.CommandResult("c", true, "exit 0", 0, control, ""));
+        assertFalse(WireJson.fits(text));
+        assertMalformed(WireJson.decodeAgent(text), "an agent frame over 8 MiB");
+        // Three UTF-8 bytes per character: within the character limit, over the byte limit.
+        String wide = "€".repeat(3 << 20);
+        String encoded = WireJson.encode(new AgentMessage.CommandResult("c", true, "exit 0", 0, wide, ""));
+        assertTrue(encoded.length() <= WireJson.MAX_AGENT_MESSAGE_BYTES);
+        assertFalse(WireJson.fits(encoded));
     }
 
     @Test

@@ -50,6 +50,9 @@ public final class AgentConnection implements Session.Listener.AutoDemanding {
 
     @Override
     public void onWebSocketOpen(Session session) {
+        // The container's limit is for frames from the server's other sockets; an agent's command
+        // results carry up to 2 MiB of process output.
+        session.setMaxTextMessageSize(WireJson.MAX_AGENT_MESSAGE_BYTES);
         this.session = session;
     }
 

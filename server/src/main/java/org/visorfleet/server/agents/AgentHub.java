@@ -276,34 +276,39 @@ public final class AgentHub implements LiveConnections {
         }
     }
 
+    /**
+     * Stores a command's result and records {@code command.done} or {@code command.failed} (e.g.
+     * {@code "run on desk-01: exit 3"}); a result for an unknown or already answered command is
+     * dropped (an agent resends results it could not confirm after a reconnect).
+     */
     void commandResult(AgentConnection connection, AgentMessage.CommandResult result) {
-        long id;
+        String name = connection.client.name();
+        Optional<String> action;
         try {
-            id = Long.parseLong(result.commandId());
-            if (!commands.finish(id, connection.client.id(), result.ok(), result.output())) {
-                LOG.log(System.Logger.Level.INFO, "{0}: result for unknown command {1}", connection.client.name(), id);
-                return;
-            }
+            action = commands.finish(Long.parseLong(result.commandId()), connection.client.id(), result);
         } catch (NumberFormatException e) {
-            LOG.log(
-                    System.Logger.Level.INFO,
-                    "{0}: result for unknown command {1}",
-                    connection.client.name(),
-                    result.commandId());
-            return;
+            action = Optional.empty();
         } catch (SQLException e) {
-            LOG.log(
-                    System.Logger.Level.WARNING,
-                    "{0}: command result not stored: {1}",
-                    connection.client.name(),
-                    e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "{0}: command result not stored: {1}", name, e.getMessage());
             return;
         }
+        if (action.isEmpty()) {
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "{0}: result for unknown or answered command {1}",
+                    name,
+                    result.commandId());
+            return;
+        }
+        String summary = result.output() == null
+                ? ""
+                : result.output().lines().findFirst().orElse("");
         events.appendQuietly(
-                "command.result",
-                "client:" + connection.client.name(),
-                connection.client.name(),
-                result.commandId() + (result.ok() ? " ok: " : " failed: ") + result.output());
+                result.ok() ? "command.done" : "command.failed",
+                "client:" + name,
+                name,
+                action.get() + " on " + name + ": " + (summary.length() > 200 ? summary.substring(0, 200) : summary)
+                        + " (command " + result.commandId() + ")");
     }
 
     void closed(AgentConnection connection, int code, String reason) {

@@ -9,7 +9,10 @@ import org.visorfleet.server.events.EventLog;
 import org.visorfleet.server.fleet.Clients;
 import org.visorfleet.server.fleet.Commands;
 
-/** Commands sent to an agent over its WebSocket, and their answers. */
+/**
+ * Commands sent to an agent over its WebSocket, and their answers. Anything but {@code ping} needs
+ * the caller to reach the client ({@link org.visorfleet.server.fleet.RemoteAccess}).
+ */
 public final class CommandRoutes {
 
     record CommandRequest(String action, Map<String, String> args) {}
@@ -37,7 +40,7 @@ public final class CommandRoutes {
         CommandRequest request = call.body(CommandRequest.class);
         long id = database.transaction(c -> {
             Clients.Identity client = clients.requireIdentity(c, call.path(0));
-            long created = commands.create(c, client, request.action(), request.args(), call.actor());
+            long created = commands.create(c, call.principal(), client, request.action(), request.args());
             events.append(
                     c, "command.created", call.actor(), client.name(), request.action() + " (command " + created + ")");
             return created;

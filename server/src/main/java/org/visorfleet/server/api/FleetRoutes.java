@@ -22,6 +22,8 @@ public final class FleetRoutes {
 
     record GroupRequest(String name, String description) {}
 
+    record GroupChange(String remoteRole, Boolean consent) {}
+
     record TokenRequest(String group, Long ttlSeconds) {}
 
     record TokenReply(String token, long id, String group, long expiresAt) {}
@@ -62,6 +64,7 @@ public final class FleetRoutes {
         return List.of(
                 Route.of("GET", "/api/v1/groups", Role.VIEWER, c -> Reply.ok(Map.of("items", groups.list()))),
                 Route.of("POST", "/api/v1/groups", Role.HELPDESK, this::createGroup),
+                Route.of("PATCH", "/api/v1/groups/{name}", Role.ADMIN, this::updateGroup),
                 Route.of("DELETE", "/api/v1/groups/{name}", Role.ADMIN, this::deleteGroup),
                 Route.of(
                         "GET",
@@ -86,6 +89,22 @@ public final class FleetRoutes {
             return created;
         });
         return Reply.created(group);
+    }
+
+    private Reply updateGroup(Call call) throws Exception {
+        GroupChange change = call.body(GroupChange.class);
+        Groups.Group group = database.transaction(c -> {
+            Groups.Group updated = groups.updateRemote(c, call.path(0), change.remoteRole(), change.consent());
+            events.append(
+                    c,
+                    "group.updated",
+                    call.actor(),
+                    null,
+                    updated.name() + ": remote role " + updated.remoteRole() + ", consent "
+                            + (updated.consent() ? "required" : "not required"));
+            return updated;
+        });
+        return Reply.ok(group);
     }
 
     private Reply deleteGroup(Call call) throws Exception {

@@ -10,14 +10,30 @@ import java.util.List;
 import java.util.Optional;
 import org.visorfleet.server.Names;
 import org.visorfleet.server.Refusal;
+import org.visorfleet.server.auth.Role;
 import org.visorfleet.server.boot.BootExports;
 import org.visorfleet.server.db.Database;
 
-/** Client groups: a name, a description, and the clients placed in it. */
+/**
+ * Client groups: a name, a description, the clients placed in it, and its remote policy (who may
+ * reach its clients, whether their users must consent; see {@link RemoteAccess}).
+ */
 public final class Groups {
 
-    /** A group; {@code bootExport} is the AoE export its network-booting machines boot ({@code e1.0}), or null. */
-    public record Group(long id, String name, String description, long createdAt, long clients, String bootExport) {}
+    /**
+     * A group; {@code bootExport} is the AoE export its network-booting machines boot ({@code e1.0}),
+     * or null; {@code remoteRole} the lowest role that may reach its clients ({@code helpdesk} or
+     * {@code admin}); {@code consent} whether their users must agree to an interactive session.
+     */
+    public record Group(
+            long id,
+            String name,
+            String description,
+            long createdAt,
+            long clients,
+            String bootExport,
+            String remoteRole,
+            boolean consent) {}
 
     private final Database database;
     private final Clock clock;
@@ -45,7 +61,15 @@ public final class Groups {
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
-                return new Group(keys.getLong(1), name, text, now, 0, null);
+                return new Group(
+                        keys.getLong(1),
+                        name,
+                        text,
+                        now,
+                        0,
+                        null,
+                        RemoteAccess.DEFAULT.remoteRole().wireName(),
+                        RemoteAccess.DEFAULT.consent());
             }
         }
     }
@@ -77,6 +101,37 @@ public final class Groups {
         return find(c, name).orElseThrow(() -> Refusal.notFound("no group " + name));
     }
 
+    /**
+     * Changes a group's remote policy; a null leaves that setting as it is. The remote role must be
+     * {@code helpdesk} or {@code admin} (viewers never reach a client).
+     */
+    public Group updateRemote(Connection c, String name, String remoteRole, Boolean consent) throws SQLException {
+        if (remoteRole == null && consent == null) {
+            throw Refusal.invalid("nothing to change: give remoteRole and/or consent");
+        }
+        if (remoteRole != null) {
+            Role role = Role.fromWireName(remoteRole)
+                    .orElseThrow(() -> Refusal.invalid("remoteRole must be helpdesk or admin, got " + remoteRole));
+            if (!role.includes(Role.HELPDESK)) {
+                throw Refusal.invalid("remoteRole must be helpdesk or admin: viewers never reach a client");
+            }
+        }
+        Group group = require(c, name);
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE client_groups SET remote_role = COALESCE(?, remote_role), consent = COALESCE(?, consent)"
+                        + " WHERE id = ?")) {
+            ps.setString(1, remoteRole);
+            if (consent == null) {
+                ps.setNull(2, java.sql.Types.BOOLEAN);
+            } else {
+                ps.setBoolean(2, consent);
+            }
+            ps.setLong(3, group.id());
+            ps.executeUpdate();
+        }
+        return require(c, name);
+    }
+
     /** Deletes a group; its clients stay enrolled, without a group. */
     public void delete(Connection c, String name) throws SQLException {
         Group group = require(c, name);
@@ -95,14 +150,23 @@ public final class Groups {
     }
 
     private static final String SELECT =
-            "SELECT g.id, g.name, g.description, g.created_at, COUNT(c.id), e.shelf, e.slot"
+            "SELECT g.id, g.name, g.description, g.created_at, COUNT(c.id), e.shelf, e.slot, g.remote_role, g.consent"
                     + " FROM client_groups g LEFT JOIN clients c ON c.group_id = g.id"
                     + " LEFT JOIN boot_exports e ON e.id = g.boot_export_id";
-    private static final String GROUP_BY = " GROUP BY g.id, g.name, g.description, g.created_at, e.shelf, e.slot";
+    private static final String GROUP_BY =
+            " GROUP BY g.id, g.name, g.description, g.created_at, e.shelf, e.slot, g.remote_role, g.consent";
 
     private static Group read(ResultSet rs) throws SQLException {
         int shelf = rs.getInt(6);
         String export = rs.wasNull() ? null : BootExports.format(shelf, rs.getInt(7));
-        return new Group(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), export);
+        return new Group(
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getLong(4),
+                rs.getLong(5),
+                export,
+                rs.getString(8),
+                rs.getBoolean(9));
     }
 }
