@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.sshd.server.session.ServerSession;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -39,6 +41,7 @@ import org.visorfleet.server.api.Route;
 import org.visorfleet.server.api.UserRoutes;
 import org.visorfleet.server.auth.ApiTokens;
 import org.visorfleet.server.auth.LoginThrottle;
+import org.visorfleet.server.auth.Principal;
 import org.visorfleet.server.auth.Users;
 import org.visorfleet.server.boot.AoeService;
 import org.visorfleet.server.boot.BootClients;
@@ -70,6 +73,8 @@ import org.visorfleet.server.http.HttpsConnector;
 import org.visorfleet.server.init.DataDirectory;
 import org.visorfleet.server.init.FleetCaStore;
 import org.visorfleet.server.init.ServerSettings;
+import org.visorfleet.server.shell.FleetShellFactory;
+import org.visorfleet.server.shell.ServerFleetBackend;
 
 /**
  * The management server: wires the database, the fleet services, the HTTPS API and the agent hub,
@@ -389,6 +394,15 @@ public final class FleetServer implements AutoCloseable {
     /** The links the AoE target serves, e.g. {@code [raw:eth1]}. */
     public List<String> aoeLinks() {
         return boot.aoe().describeLinks();
+    }
+
+    /**
+     * The fleet shell over this server's fleet, for the SSH bastion's shell and exec channels;
+     * {@code principalOf} names the technician a bastion session signed in as.
+     */
+    public FleetShellFactory fleetShell(Duration snippetTimeLimit, Function<ServerSession, Principal> principalOf) {
+        return new FleetShellFactory(
+                new ServerFleetBackend(database, events, Clock.systemUTC()), events, snippetTimeLimit, principalOf);
     }
 
     public int connectedAgents() {
