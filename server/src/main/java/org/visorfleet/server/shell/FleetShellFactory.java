@@ -49,11 +49,11 @@ public final class FleetShellFactory implements ShellFactory, CommandFactory {
 
     @Override
     public Command createShell(ChannelSession channel) {
-        throw new UnsupportedOperationException();
+        return new ShellChannel(principalOf, (who, terminal) -> open(who, terminal, "ssh shell"), null);
     }
 
     @Override
     public Command createCommand(ChannelSession channel, String command) {
-        throw new UnsupportedOperationException();
+        return new ShellChannel(principalOf, (who, terminal) -> open(who, terminal, "ssh exec"), command);
     }
 }

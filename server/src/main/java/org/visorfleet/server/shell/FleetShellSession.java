@@ -95,6 +95,7 @@ public final class FleetShellSession implements AutoCloseable {
     private final FleetSession fleet;
     private final long openedAt = System.nanoTime();
     private int snippets;
+    private boolean stopped;
 
     /**
      * Opens a session of {@code who}; {@code terminal} receives everything the session prints (it
@@ -146,17 +147,25 @@ public final class FleetShellSession implements AutoCloseable {
     public boolean run(String input) {
         boolean ok = true;
         String remaining = input;
-        while (!remaining.isBlank()) {
-            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
-            if (!info.completeness().isComplete()) {
-                ok &= evaluate(remaining); // reports what is missing
-                break;
+        try {
+            while (!remaining.isBlank()) {
+                SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
+                if (!info.completeness().isComplete()) {
+                    evaluate(remaining); // JShell reports what is missing
+                    return false;
+                }
+                ok &= evaluate(info.source());
+                if (stopped) {
+                    return false; // a stopped snippet ends its input: the rest may depend on it
+                }
+                remaining = info.remaining();
             }
-            ok &= evaluate(info.source());
-            remaining = info.remaining();
+            return ok;
+        } finally {
+            stopped = false;
+            control.clearPendingStop();
+            out.flush();
         }
-        out.flush();
-        return ok;
     }
 
     /** Stops the running snippet (Ctrl-C); the session stays usable. */
@@ -218,6 +227,7 @@ public final class FleetShellSession implements AutoCloseable {
             }
         }
         if (run.stopReason() != null) {
+            stopped = true;
             out.println("stopped: " + run.stopReason());
             return false;
         }

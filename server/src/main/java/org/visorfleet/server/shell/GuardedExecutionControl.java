@@ -11,7 +11,8 @@ import jdk.jshell.execution.DirectExecutionControl;
  * Runs snippets in the server's JVM on the caller's thread (JShell calls {@code invoke} from its
  * {@code eval}), under a time limit: when it runs out, or on {@link #stopRunning}, the run's stop
  * flag is set (the next checkpoint in snippet code throws) and the thread is interrupted (for
- * {@code sleep} and waits).
+ * {@code sleep} and waits). A stop that arrives between two snippets of one input (while JShell
+ * compiles) stops the next one as soon as it starts, until {@link #clearPendingStop}.
  */
 final class GuardedExecutionControl extends DirectExecutionControl {
 
@@ -21,6 +22,7 @@ final class GuardedExecutionControl extends DirectExecutionControl {
     private Thread running;
     private SnippetGuard.Run run;
     private ScheduledFuture<?> deadline;
+    private String pendingStop;
 
     GuardedExecutionControl(SnippetLoader loader, Duration limit, ScheduledExecutorService timer) {
         super(loader);
@@ -34,6 +36,9 @@ final class GuardedExecutionControl extends DirectExecutionControl {
         synchronized (lock) {
             running = Thread.currentThread();
             run = current;
+            if (pendingStop != null) {
+                current.stop(pendingStop);
+            }
             deadline = timer.schedule(
                     () -> stopRunning("time limit of " + describe(limit) + " reached"),
                     limit.toNanos(),
@@ -57,7 +62,16 @@ final class GuardedExecutionControl extends DirectExecutionControl {
             if (running != null) {
                 run.stop(reason);
                 running.interrupt();
+            } else {
+                pendingStop = reason;
             }
+        }
+    }
+
+    /** Forgets a stop that found no snippet running (called when an input has been evaluated). */
+    void clearPendingStop() {
+        synchronized (lock) {
+            pendingStop = null;
         }
     }
 

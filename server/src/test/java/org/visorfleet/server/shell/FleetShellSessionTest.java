@@ -221,6 +221,22 @@ class FleetShellSessionTest {
     }
 
     @Test
+    void figures() {
+        long opening = System.nanoTime();
+        try (Shell s = Shell.of(VERA)) {
+            long opened = System.nanoTime();
+            s.run("1 + 1", true);
+            long first = System.nanoTime();
+            for (int i = 0; i < 10; i++) {
+                s.run("clients().size() + " + i, true);
+            }
+            long done = System.nanoTime();
+            System.out.println("fleet shell: session opened in " + (opened - opening) / 1_000_000 + " ms, first eval "
+                    + (first - opened) / 1_000_000 + " ms, then " + (done - first) / 10_000_000 + " ms per eval");
+        }
+    }
+
+    @Test
     void tabCompletionOffersTheModel() {
         try (Shell s = Shell.of(VERA)) {
             FleetShellSession.Completion c = s.session().complete("cli", 3);
