@@ -26,13 +26,20 @@ public final class FleetShellFactory implements ShellFactory, CommandFactory {
     private final Function<ServerSession, Principal> principalOf;
 
     /**
+     * @param snippetTimeLimit how long one snippet may run before it is stopped
      * @param principalOf the technician an SSH session signed in as (null refuses the channel)
+     * @throws IllegalStateException if this Java runtime lacks JShell (a JRE, or a jlink image
+     *     without {@code jdk.jshell})
      */
     public FleetShellFactory(
             FleetBackend backend,
             EventLog events,
             Duration snippetTimeLimit,
             Function<ServerSession, Principal> principalOf) {
+        if (ModuleLayer.boot().findModule("jdk.jshell").isEmpty()) {
+            throw new IllegalStateException(
+                    "the fleet shell needs a full JDK (module jdk.jshell); this Java runtime lacks it");
+        }
         if (snippetTimeLimit.isNegative() || snippetTimeLimit.isZero()) {
             throw new IllegalArgumentException("the snippet time limit must be positive");
         }

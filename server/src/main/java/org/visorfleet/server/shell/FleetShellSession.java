@@ -68,6 +68,12 @@ public final class FleetShellSession implements AutoCloseable {
     }
 
     private static final int AUDITED_CHARS = 500;
+    /**
+     * What one snippet may allocate on its thread, garbage included, before it is stopped: a quarter
+     * of the heap, at most 1 GiB.
+     */
+    static final long ALLOCATION_LIMIT = Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 4);
+
     private static final List<String> IMPORTS = List.of(
             "import java.util.*;",
             "import java.util.function.*;",
@@ -202,7 +208,7 @@ public final class FleetShellSession implements AutoCloseable {
                 null,
                 source.length() <= AUDITED_CHARS ? source : source.substring(0, AUDITED_CHARS));
         loader.takeRefusal();
-        SnippetGuard.Run run = new SnippetGuard.Run(out, out);
+        SnippetGuard.Run run = new SnippetGuard.Run(out, out, ALLOCATION_LIMIT);
         List<SnippetEvent> results;
         try {
             results = ScopedValue.where(SnippetGuard.RUN, run).call(() -> fleet.call(() -> jshell.eval(source)));

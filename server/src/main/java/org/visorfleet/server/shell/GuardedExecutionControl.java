@@ -44,6 +44,7 @@ final class GuardedExecutionControl extends DirectExecutionControl {
                     limit.toNanos(),
                     TimeUnit.NANOSECONDS);
         }
+        current.started();
         try {
             return super.invoke(doit);
         } finally {

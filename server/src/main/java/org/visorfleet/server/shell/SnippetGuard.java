@@ -13,15 +13,50 @@ import java.io.PrintStream;
  */
 public final class SnippetGuard {
 
-    /** One snippet run: where it prints, and why it must stop (null while it may go on). */
+    /** The most elements one array made by snippet code may have. */
+    static final int MAX_ARRAY_LENGTH = 16 * 1024 * 1024;
+
+    /** Checkpoints between two looks at the thread's allocation counter. */
+    private static final int ALLOCATION_STRIDE = 256;
+
+    /** Arrays from this many elements on are worth a look at the allocation counter at once. */
+    private static final int LARGE_ARRAY = 4096;
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /**
+     * One snippet run: where it prints, why it must stop (null while it may go on), and how much
+     * it may allocate (on its thread, model calls included).
+     */
     static final class Run {
         final PrintStream out;
         final PrintStream err;
+        private final long allocationLimit;
         private volatile String stopReason;
+        private long allocatedAtStart = -1;
+        private int untilAllocationCheck = ALLOCATION_STRIDE;
 
-        Run(PrintStream out, PrintStream err) {
+        Run(PrintStream out, PrintStream err, long allocationLimit) {
             this.out = out;
             this.err = err;
+            this.allocationLimit = allocationLimit;
+        }
+
+        /** Called on the snippet's thread as it starts running. */
+        void started() {
+            allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
+        }
+
+        private void checkAllocation(boolean now) {
+            if ((--untilAllocationCheck > 0 && !now) || allocatedAtStart < 0) {
+                return;
+            }
+            untilAllocationCheck = ALLOCATION_STRIDE;
+            long allocated = THREADS.getCurrentThreadAllocatedBytes() - allocatedAtStart;
+            if (allocated > allocationLimit) {
+                stop("allocated more than " + (allocationLimit >> 20) + " MiB");
+            }
         }
 
         void stop(String reason) {
@@ -48,10 +83,32 @@ public final class SnippetGuard {
 
     /** The checkpoint: throws if the running snippet was stopped (time limit, Ctrl-C). */
     public static void check() {
-        String reason = run().stopReason;
+        Run run = run();
+        run.checkAllocation(false);
+        String reason = run.stopReason;
         if (reason != null) {
             throw new SnippetStopped(reason);
         }
+    }
+
+    /** Called before snippet code makes an array of {@code length} elements. */
+    public static void arrayLength(int length) {
+        if (length > MAX_ARRAY_LENGTH) {
+            throw new SnippetStopped("an array of " + length + " elements is too large for the fleet shell (at most "
+                    + MAX_ARRAY_LENGTH + ")");
+        }
+        if (length >= LARGE_ARRAY) {
+            Run run = run();
+            run.checkAllocation(true);
+            if (run.stopReason != null) {
+                throw new SnippetStopped(run.stopReason);
+            }
+        }
+    }
+
+    /** Replaces {@code Throwable.printStackTrace()}, which would print to the server's own stderr. */
+    public static void printStackTrace(Throwable t) {
+        t.printStackTrace(run().err);
     }
 
     /** Replaces {@code System.out} in snippet code. */

@@ -2,9 +2,12 @@ package org.visorfleet.server.shell;
 
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassModel;
+import java.lang.classfile.CodeModel;
+import java.lang.classfile.MethodModel;
 import java.lang.classfile.constantpool.ClassEntry;
 import java.lang.classfile.constantpool.MemberRefEntry;
 import java.lang.classfile.constantpool.PoolEntry;
+import java.lang.classfile.instruction.NewMultiArrayInstruction;
 import java.util.Optional;
 import java.util.Set;
 
@@ -106,6 +109,14 @@ final class SnippetPolicy {
             "java/lang/invoke/ConstantBootstraps.primitiveClass",
             "java/lang/invoke/ConstantBootstraps.getStaticFinal");
 
+    /** Members that change the whole server's state or read its configuration. */
+    private static final Set<String> GLOBAL_STATE = Set.of(
+            "java/util/Locale.setDefault",
+            "java/util/TimeZone.setDefault",
+            "java/lang/Integer.getInteger",
+            "java/lang/Long.getLong",
+            "java/lang/Boolean.getBoolean");
+
     private static final Set<String> UTIL_REFUSED = Set.of(
             "java/util/Timer",
             "java/util/TimerTask",
@@ -162,6 +173,13 @@ final class SnippetPolicy {
                 return refused;
             }
         }
+        for (MethodModel method : model.methods()) {
+            Optional<CodeModel> code = method.code();
+            if (code.isPresent() && code.get().elementStream().anyMatch(e -> e instanceof NewMultiArrayInstruction)) {
+                // its lengths cannot be checked cheaply before the allocation (SnippetRewriter checks the others)
+                return Optional.of("new T[a][b] is not available in the fleet shell; make the rows one by one");
+            }
+        }
         return Optional.empty();
     }
 
@@ -175,8 +193,16 @@ final class SnippetPolicy {
             return refused;
         }
         String member = shortName(type) + "." + name;
+        if (GLOBAL_STATE.contains(type + "." + name)) {
+            return refuse(member);
+        }
         return switch (type) {
             case "java/lang/System" -> SYSTEM_MEMBERS.contains(name) ? Optional.empty() : refuse(member);
+            case "java/io/PrintStream" ->
+                name.equals("<init>")
+                        ? Optional.of(
+                                "new PrintStream(...) is not available in the fleet shell (no files); use System.out")
+                        : Optional.empty();
             case "java/lang/Class" -> CLASS_MEMBERS.contains(name) ? Optional.empty() : reflection(member);
             case "java/lang/Thread" -> name.equals("sleep") ? Optional.empty() : threads(member);
             default -> {

@@ -15,7 +15,10 @@ import java.lang.classfile.Opcode;
 import java.lang.classfile.instruction.BranchInstruction;
 import java.lang.classfile.instruction.ExceptionCatch;
 import java.lang.classfile.instruction.FieldInstruction;
+import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.classfile.instruction.LabelTarget;
+import java.lang.classfile.instruction.NewPrimitiveArrayInstruction;
+import java.lang.classfile.instruction.NewReferenceArrayInstruction;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
@@ -25,14 +28,18 @@ import java.util.Set;
 /**
  * Weaves {@link SnippetGuard} into snippet classes: a checkpoint call at each method entry, before
  * each backward branch and at each exception handler (so a loop, a recursion or a {@code catch
- * (Throwable t)} cannot outlive a stop), and reads of {@code System.out}/{@code System.err} become
- * the session's streams. Runs after {@link SnippetPolicy} has accepted the class.
+ * (Throwable t)} cannot outlive a stop), a length check before each one-dimensional array is made,
+ * and reads of {@code System.out}/{@code System.err} (and {@code printStackTrace()}) go to the
+ * session's streams. Runs after {@link SnippetPolicy} has accepted the class.
  */
 final class SnippetRewriter {
 
     private static final ClassDesc GUARD = ClassDesc.of(SnippetGuard.class.getName());
     private static final ClassDesc SYSTEM = ClassDesc.of("java.lang.System");
     private static final MethodTypeDesc VOID = MethodTypeDesc.of(ConstantDescs.CD_void);
+    private static final MethodTypeDesc LENGTH = MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_int);
+    private static final MethodTypeDesc PRINT_TRACE =
+            MethodTypeDesc.of(ConstantDescs.CD_void, ClassDesc.of(Throwable.class.getName()));
     private static final MethodTypeDesc STREAM = MethodTypeDesc.of(ClassDesc.of(PrintStream.class.getName()));
 
     /**
@@ -99,8 +106,27 @@ final class SnippetRewriter {
                         && field.owner().asSymbol().equals(SYSTEM)
                         && (field.name().equalsString("out") || field.name().equalsString("err")) ->
                     builder.invokestatic(GUARD, field.name().stringValue(), STREAM);
+                case NewPrimitiveArrayInstruction array -> {
+                    checkLength(builder);
+                    builder.with(array);
+                }
+                case NewReferenceArrayInstruction array -> {
+                    checkLength(builder);
+                    builder.with(array);
+                }
+                case InvokeInstruction invoke
+                when invoke.opcode() == Opcode.INVOKEVIRTUAL
+                        && invoke.name().equalsString("printStackTrace")
+                        && invoke.type().equalsString("()V") ->
+                    builder.invokestatic(GUARD, "printStackTrace", PRINT_TRACE);
                 default -> builder.with(element);
             }
+        }
+
+        /** The length is on top of the stack: check a copy of it. */
+        private static void checkLength(CodeBuilder builder) {
+            builder.dup();
+            builder.invokestatic(GUARD, "arrayLength", LENGTH);
         }
 
         private static void checkpoint(CodeBuilder builder) {

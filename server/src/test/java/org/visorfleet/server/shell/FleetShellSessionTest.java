@@ -131,6 +131,10 @@ class FleetShellSessionTest {
             assertTrue(s.run("List.of(1, 2).parallelStream().count()", false).contains("parallel streams"));
             assertTrue(s.run("java.lang.invoke.MethodHandles.lookup()", false).contains("java.lang.invoke"));
             assertTrue(s.run("Runnable r = () -> System.exit(1);", false).contains("System.exit"));
+            assertTrue(s.run("Locale.setDefault(Locale.CHINA)", false).contains("Locale.setDefault"));
+            assertTrue(s.run("new java.io.PrintStream(\"/tmp/x\")", false).contains("no files"));
+            assertTrue(s.run("System.getenv()", false).contains("System.getenv is not available"));
+            assertTrue(s.run("new long[4][1 << 30]", false).contains("rows one by one"));
             // a refused declaration leaves nothing behind
             assertTrue(s.run("void bye() { System.exit(2); }", false).contains("System.exit"));
             assertTrue(s.run("bye()", false).contains("error"));
@@ -151,7 +155,22 @@ class FleetShellSessionTest {
                     .contains("created"));
             assertTrue(s.run("down(0)", false).contains("Error"));
             assertTrue(s.run("Thread.sleep(60_000)", false).contains("stopped: time limit"));
+            assertTrue(s.run("new long[1 << 30]", false).contains("too large for the fleet shell"));
             assertTrue(s.run("1 + 1", true).contains("==> 2"));
+        }
+    }
+
+    @Test
+    void aSnippetThatHoardsMemoryIsStoppedBeforeTheHeapRunsOut() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        // a generous time limit: the allocation limit must be what stops it
+        try (FleetShellSession s =
+                server.fleetShell(Duration.ofSeconds(30), session -> null).open(HAL, printed, "test")) {
+            assertFalse(s.run("var all = new ArrayList<long[]>(); while (true) { all.add(new long[1 << 16]); }"));
+            assertTrue(
+                    printed.toString(StandardCharsets.UTF_8).contains("stopped: allocated more than"),
+                    printed::toString);
+            assertTrue(s.run("all = null; 1 + 1"));
         }
     }
 
@@ -174,9 +193,11 @@ class FleetShellSessionTest {
 
     @Test
     void printingReachesTheSessionOnly() {
-        PrintStream real = System.out;
+        PrintStream realOut = System.out;
+        PrintStream realErr = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try (Shell s = Shell.of(HAL)) {
             String text = s.run("System.out.println(\"hello from a snippet\"); System.err.println(\"oops\");", true);
             assertTrue(text.contains("hello from a snippet"), text);
@@ -185,9 +206,11 @@ class FleetShellSessionTest {
             assertTrue(s.run("System.out.close(); System.out.println(\"still here\");", true)
                     .contains("still here"));
         } finally {
-            System.setOut(real);
+            System.setOut(realOut);
+            System.setErr(realErr);
         }
         assertFalse(captured.toString(StandardCharsets.UTF_8).contains("hello from a snippet"));
+        assertFalse(captured.toString(StandardCharsets.UTF_8).contains("traced"));
     }
 
     @Test

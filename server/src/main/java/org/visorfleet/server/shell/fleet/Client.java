@@ -31,7 +31,8 @@ public record Client(
 
     /** Queues any action the agents understand, e.g. {@code action("ping", Map.of())}. */
     public Command action(String name, Map<String, String> args) {
-        return FleetSession.current().act(this.name, name, args == null ? Map.of() : args);
+        // copied here, so that a snippet's own Map runs before the fleet takes its locks
+        return FleetSession.current().act(this.name, name, args == null ? Map.of() : Map.copyOf(args));
     }
 
     public Command reboot() {
