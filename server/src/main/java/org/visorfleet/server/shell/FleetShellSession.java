@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
+import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.ExpressionSnippet;
@@ -218,11 +220,7 @@ public final class FleetShellSession implements AutoCloseable {
         }
         Optional<String> refused = loader.takeRefusal();
         if (refused.isPresent()) {
-            for (SnippetEvent e : results) {
-                if (e.causeSnippet() == null && jshell.status(e.snippet()).isActive()) {
-                    jshell.drop(e.snippet());
-                }
-            }
+            undo(results);
             out.println("refused: " + refused.get());
             return false;
         }
@@ -238,6 +236,28 @@ public final class FleetShellSession implements AutoCloseable {
             return false;
         }
         return ok;
+    }
+
+    /**
+     * Takes back a refused snippet: drops what it declared and declares again the methods and types
+     * it replaced (no code runs for those; a replaced variable is not brought back, as its
+     * initializer would run again).
+     */
+    private void undo(List<SnippetEvent> results) {
+        List<String> replaced = new ArrayList<>();
+        for (SnippetEvent e : results) {
+            if (e.causeSnippet() == null && jshell.status(e.snippet()).isActive()) {
+                jshell.drop(e.snippet());
+            } else if (e.causeSnippet() != null
+                    && e.status() == Snippet.Status.OVERWRITTEN
+                    && e.previousStatus().isActive()
+                    && (e.snippet() instanceof MethodSnippet || e.snippet() instanceof TypeDeclSnippet)) {
+                replaced.add(e.snippet().source());
+            }
+        }
+        for (String source : replaced) {
+            jshell.eval(source);
+        }
     }
 
     private boolean show(SnippetEvent e, SnippetGuard.Run run) {
@@ -269,7 +289,7 @@ public final class FleetShellSession implements AutoCloseable {
         }
         if (e.status() == Snippet.Status.RECOVERABLE_DEFINED || e.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
             out.println("  (cannot be used until "
-                    + jshell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) snippet)
+                    + jshell.unresolvedDependencies((DeclarationSnippet) snippet)
                             .collect(Collectors.joining(", "))
                     + " is defined)");
         }

@@ -138,6 +138,11 @@ class FleetShellSessionTest {
             // a refused declaration leaves nothing behind
             assertTrue(s.run("void bye() { System.exit(2); }", false).contains("System.exit"));
             assertTrue(s.run("bye()", false).contains("error"));
+            assertTrue(s.run("int answer() { return 42; }", true).contains("created method answer()"));
+            assertTrue(s.run("int twice() { return 2 * answer(); }", true).contains("created"));
+            assertTrue(
+                    s.run("int answer() { System.exit(3); return 0; }", false).contains("System.exit"));
+            assertTrue(s.run("twice()", true).contains("==> 84"));
             assertTrue(s.run("1 + 1", true).contains("==> 2"));
         }
     }
