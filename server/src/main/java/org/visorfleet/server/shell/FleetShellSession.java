@@ -130,7 +130,9 @@ public final class FleetShellSession implements AutoCloseable {
         jshell.addToClasspath(CompilePath.of(Fleet.class));
         this.analysis = jshell.sourceCodeAnalysis();
         this.fleet = new FleetSession(
-                backend, new Technician(who.userId(), who.name(), who.role().wireName()), out);
+                new GuardedBackend(backend),
+                new Technician(who.userId(), who.name(), who.role().wireName()),
+                out);
         for (String line : IMPORTS) {
             jshell.eval(line);
         }

@@ -11,7 +11,7 @@ import jdk.jshell.execution.DirectExecutionControl;
  * Runs snippets in the server's JVM on the caller's thread (JShell calls {@code invoke} from its
  * {@code eval}), under a time limit: when it runs out, or on {@link #stopRunning}, the run's stop
  * flag is set (the next checkpoint in snippet code throws) and the thread is interrupted (for
- * {@code sleep} and waits). A stop that arrives between two snippets of one input (while JShell
+ * {@code sleep} and waits) unless it is inside a fleet call ({@link GuardedBackend}). A stop that arrives between two snippets of one input (while JShell
  * compiles) stops the next one as soon as it starts, until {@link #clearPendingStop}.
  */
 final class GuardedExecutionControl extends DirectExecutionControl {
@@ -62,7 +62,7 @@ final class GuardedExecutionControl extends DirectExecutionControl {
         synchronized (lock) {
             if (running != null) {
                 run.stop(reason);
-                running.interrupt();
+                run.interrupt(running);
             } else {
                 pendingStop = reason;
             }

@@ -59,9 +59,41 @@ public final class SnippetGuard {
             }
         }
 
+        private int inFleet; // guarded by this: depth of fleet calls (database work) on the run's thread
+
         void stop(String reason) {
             if (stopReason == null) {
                 stopReason = reason;
+            }
+        }
+
+        /**
+         * Interrupts {@code thread} (sleeps, waits) unless it is inside a fleet call: an interrupt in
+         * the middle of database I/O could close the database's file channel for the whole server.
+         * A fleet call that ends on a stopped run throws at once ({@link #leaveFleet}).
+         */
+        synchronized void interrupt(Thread thread) {
+            if (inFleet == 0) {
+                thread.interrupt();
+            }
+        }
+
+        /** Called on the run's thread before a fleet call. */
+        synchronized void enterFleet() {
+            if (Thread.interrupted() || stopReason != null) {
+                stop("stopped");
+                throw new SnippetStopped(stopReason);
+            }
+            inFleet++;
+        }
+
+        /** Called on the run's thread after a fleet call. */
+        void leaveFleet() {
+            synchronized (this) {
+                inFleet--;
+            }
+            if (stopReason != null) {
+                throw new SnippetStopped(stopReason);
             }
         }
 

@@ -161,6 +161,10 @@ class FleetShellSessionTest {
             assertTrue(s.run("down(0)", false).contains("Error"));
             assertTrue(s.run("Thread.sleep(60_000)", false).contains("stopped: time limit"));
             assertTrue(s.run("new long[1 << 30]", false).contains("too large for the fleet shell"));
+            // stopped between fleet calls, never inside one: the database stays usable
+            assertTrue(s.run("while (true) { clients().size(); events(5); jobs(); }", false)
+                    .contains("stopped"));
+            assertTrue(s.run("events(1).size() + clients().size() * 0", true).contains("==> 1"));
             assertTrue(s.run("1 + 1", true).contains("==> 2"));
         }
     }
@@ -229,6 +233,7 @@ class FleetShellSessionTest {
             String queued = helpdesk.run("var c = client(\"act-desk\").action(\"ping\", Map.of())", true);
             assertTrue(queued.contains("ping queued for act-desk"), queued);
             assertTrue(helpdesk.run("c.status()", true).contains("pending"));
+            assertTrue(helpdesk.run("c.await(Duration.ofMinutes(1))", false).contains("stopped: time limit"));
             assertTrue(helpdesk.run("client(\"act-desk\").action(\"format-disk\", Map.of())", false)
                     .contains("invalid-request: action must be one of"));
             assertTrue(helpdesk.run("me()", true).contains("hal (helpdesk)"));
