@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.sshd.server.session.ServerSession;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -42,6 +44,7 @@ import org.visorfleet.server.api.SshKeyRoutes;
 import org.visorfleet.server.api.UserRoutes;
 import org.visorfleet.server.auth.ApiTokens;
 import org.visorfleet.server.auth.LoginThrottle;
+import org.visorfleet.server.auth.Principal;
 import org.visorfleet.server.auth.Users;
 import org.visorfleet.server.boot.AoeService;
 import org.visorfleet.server.boot.BootClients;
@@ -73,6 +76,9 @@ import org.visorfleet.server.http.HttpsConnector;
 import org.visorfleet.server.init.DataDirectory;
 import org.visorfleet.server.init.FleetCaStore;
 import org.visorfleet.server.init.ServerSettings;
+import org.visorfleet.server.shell.FleetShellFactory;
+import org.visorfleet.server.shell.ServerFleetBackend;
+import org.visorfleet.server.ssh.BastionSessions;
 import org.visorfleet.server.ssh.HostKey;
 import org.visorfleet.server.ssh.RemoteSessions;
 import org.visorfleet.server.ssh.SshBastion;
@@ -165,6 +171,7 @@ public final class FleetServer implements AutoCloseable {
     private static final Duration SERVER_DEAD_AFTER = Duration.ofSeconds(5);
     private static final Duration DEFAULT_WARMUP = Duration.ofMillis(1500);
     private static final Duration BOOT_SYNC = Duration.ofSeconds(5);
+    private static final Duration SNIPPET_TIME_LIMIT = Duration.ofSeconds(30);
 
     private final Database database;
     private final Server jetty;
@@ -351,7 +358,7 @@ public final class FleetServer implements AutoCloseable {
                         events,
                         serverId,
                         clock,
-                        null);
+                        fleetShell(database, events, clock));
                 hub.advertiseSsh(new AgentHub.SshEndpoint(
                         bastion.port(), bastion.hostKey().openSsh()));
             }
@@ -463,6 +470,30 @@ public final class FleetServer implements AutoCloseable {
     /** The SSH bastion, or null when this server runs none. */
     public SshBastion bastion() {
         return bastion;
+    }
+
+    /** The fleet shell for technicians on the bastion, or null on a Java runtime without JShell. */
+    private static SshBastion.Shell fleetShell(Database database, EventLog events, Clock clock) {
+        try {
+            FleetShellFactory shell = new FleetShellFactory(
+                    new ServerFleetBackend(database, events, clock),
+                    events,
+                    SNIPPET_TIME_LIMIT,
+                    session -> BastionSessions.technician(session).orElse(null));
+            return new SshBastion.Shell(shell, shell);
+        } catch (IllegalStateException e) {
+            LOG.log(System.Logger.Level.WARNING, "ssh: no fleet shell: {0}", e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The fleet shell over this server's fleet, for the SSH bastion's shell and exec channels;
+     * {@code principalOf} names the technician a bastion session signed in as.
+     */
+    public FleetShellFactory fleetShell(Duration snippetTimeLimit, Function<ServerSession, Principal> principalOf) {
+        return new FleetShellFactory(
+                new ServerFleetBackend(database, events, Clock.systemUTC()), events, snippetTimeLimit, principalOf);
     }
 
     public int connectedAgents() {

@@ -18,7 +18,7 @@ final class Signers {
     static ContentSigner sha256(PrivateKey key) {
         String algorithm =
                 switch (key.getAlgorithm()) {
-                    case "EC", "ECDSA" -> "SHA256withECDSA";
+                    case "EC", "ECDSA" -> "SHA256withECDSA"; // ECDSA: Bouncy Castle's name, once MINA SSHD registers it
                     case "RSA" -> "SHA256withRSA";
                     default -> throw new IllegalArgumentException("cannot sign with a " + key.getAlgorithm() + " key");
                 };

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import org.visorfleet.server.Refusal;
 import org.visorfleet.server.auth.Principal;
 import org.visorfleet.server.auth.Role;
@@ -36,10 +37,25 @@ public final class RemoteAccess {
                 if (!rs.next()) {
                     return DEFAULT;
                 }
-                Role role = Role.fromWireName(rs.getString(1)).orElse(Role.ADMIN);
-                return new Policy(role.includes(Role.HELPDESK) ? role : Role.HELPDESK, rs.getBoolean(2));
+                return policy(rs.getString(1), rs.getBoolean(2));
             }
         }
+    }
+
+    /** The policy of a group by name (e.g. to show it); empty for an unknown group. */
+    public static Optional<Policy> groupPolicy(Connection c, String group) throws SQLException {
+        try (PreparedStatement ps =
+                Sql.prepare(c, "SELECT remote_role, consent FROM client_groups WHERE name = ?", List.of(group))) {
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(policy(rs.getString(1), rs.getBoolean(2))) : Optional.empty();
+            }
+        }
+    }
+
+    /** An unknown role is read as admin (the safe side); viewers never reach a client. */
+    private static Policy policy(String remoteRole, boolean consent) {
+        Role role = Role.fromWireName(remoteRole).orElse(Role.ADMIN);
+        return new Policy(role.includes(Role.HELPDESK) ? role : Role.HELPDESK, consent);
     }
 
     /**
