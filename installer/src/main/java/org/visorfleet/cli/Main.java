@@ -28,7 +28,8 @@ import picocli.CommandLine.Command;
             ImageCli.class,
             ExportCli.class,
             BootCli.class,
-            GridCli.class
+            GridCli.class,
+            UserCli.class
         })
 public final class Main {
     /**
