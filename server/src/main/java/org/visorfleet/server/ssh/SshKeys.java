@@ -112,7 +112,7 @@ public final class SshKeys {
                 key.openSsh(),
                 key.comment(),
                 now);
-        return new KeyView(key.fingerprint(), key.key().getAlgorithm(), key.comment(), now);
+        return new KeyView(key.fingerprint(), key.openSsh().split(" ", 2)[0], key.comment(), now);
     }
 
     /** Removes a key by fingerprint; false when the user has no such key. */
