@@ -99,7 +99,7 @@ public final class SshBastion implements AutoCloseable {
         CoreModuleProperties.SERVER_IDENTIFICATION.set(server, "visorfleet");
         server.start();
         LOG.log(
-                System.Logger.Level.INFO,
+                System.Logger.Level.DEBUG,
                 "ssh: bastion on {0}:{1,number,#}, host key {2}",
                 settings.bindHost(),
                 server.getPort(),
