@@ -122,6 +122,35 @@ class SshRemoteControlTest {
                 assertEquals(0, down.exit(), down.toString());
                 assertArrayEquals(payload, Files.readAllBytes(back));
 
+                // An interactive session, typed from a file; its recording plays in asciinema.
+                stdin = dir.resolve("typed.txt");
+                Files.writeString(stdin, "echo typed-$((6*7))\nexit\n");
+                Result shell = ssh("-tt", "-J", "bastion", "tech@desk-02");
+                stdin = null;
+                assertEquals(0, shell.exit(), shell.toString());
+                assertTrue(shell.stdout().contains("typed-42"), shell.toString());
+                long session = api.get("/api/v1/sessions?client=desk-02")
+                        .body()
+                        .get("items")
+                        .get(0)
+                        .get("id")
+                        .asLong();
+                Path cast = dir.resolve("session.cast");
+                long deadline = System.nanoTime() + SSH_TIMEOUT.toNanos();
+                ApiClient.Reply recording;
+                while ((recording = api.get("/api/v1/sessions/" + session + "/recording")).status() != 200
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertEquals(200, recording.status(), recording.text());
+                Files.writeString(cast, recording.text());
+                if (required || Files.isExecutable(Path.of("/usr/bin/asciinema"))) {
+                    // asciinema cat wants a terminal: script(1) gives it one.
+                    Result played = run("script", "-qec", "asciinema cat " + cast, "/dev/null");
+                    assertEquals(0, played.exit(), played.toString());
+                    assertTrue(played.stdout().contains("typed-42"), played.toString());
+                }
+
                 Result count = ssh("bastion", "clients().size()");
                 assertEquals(0, count.exit(), count.toString());
                 assertTrue(count.stdout().contains("2"), count.toString());
@@ -199,11 +228,15 @@ class SshRemoteControlTest {
         }
     }
 
+    /** Standard input of the next command run, or null for /dev/null. */
+    Path stdin;
+
     Result run(String... argv) throws Exception {
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         Process p = new ProcessBuilder(argv)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectInput(
+                        ProcessBuilder.Redirect.from(stdin == null ? new java.io.File("/dev/null") : stdin.toFile()))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
                 .start();
