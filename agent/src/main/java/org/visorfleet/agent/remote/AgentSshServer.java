@@ -144,6 +144,8 @@ public final class AgentSshServer implements AutoCloseable {
             }
         }));
         server.setFileSystemFactory(NativeFileSystemFactory.INSTANCE);
+        // As at the bastion: an idle interactive session is closed after an hour, not MINA's 10 minutes.
+        org.apache.sshd.core.CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ofHours(1));
         server.start();
         LOG.log(System.Logger.Level.INFO, "ssh: desktop SSH server on 127.0.0.1:{0,number,#}", server.getPort());
         return new AgentSshServer(server, uploads);
