@@ -56,21 +56,7 @@ class SshRemoteControlTest {
             assertEquals(0, created.exit(), created::toString);
             Path key = dir.resolve("tech_ed25519");
             run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "tech@helpdesk", "-f", key.toString());
-            CliProcess.Result added = CliProcess.run(
-                    dir,
-                    FleetProcesses.COMMAND_TIMEOUT,
-                    "user",
-                    "add-key",
-                    "--server",
-                    url,
-                    "--user",
-                    "tech",
-                    "--password",
-                    FleetProcesses.PASSWORD,
-                    "--ca",
-                    ca.toString(),
-                    "--key",
-                    key + ".pub");
+            CliProcess.Result added = asTech(url, ca, "user", "add-key", "--key", key + ".pub");
             assertEquals(0, added.exit(), added::toString);
             assertTrue(added.stdout().startsWith("added ssh-ed25519 key SHA256:"), added::toString);
             config = dir.resolve("ssh_config");
@@ -181,21 +167,7 @@ class SshRemoteControlTest {
                     assertTrue(events.contains("\"" + type + "\""), type + " in " + events);
                 }
 
-                CliProcess.Result removed = CliProcess.run(
-                        dir,
-                        FleetProcesses.COMMAND_TIMEOUT,
-                        "user",
-                        "remove-key",
-                        "--server",
-                        url,
-                        "--user",
-                        "tech",
-                        "--password",
-                        FleetProcesses.PASSWORD,
-                        "--ca",
-                        ca.toString(),
-                        "--key",
-                        key + ".pub");
+                CliProcess.Result removed = asTech(url, ca, "user", "remove-key", "--key", key + ".pub");
                 assertEquals(0, removed.exit(), removed::toString);
                 Result revoked = ssh("-J", "bastion", "tech@desk-01", "true");
                 assertEquals(255, revoked.exit(), revoked.toString());
@@ -206,6 +178,14 @@ class SshRemoteControlTest {
                 }
             }
         }
+    }
+
+    /** A CLI command signed in as the technician. */
+    CliProcess.Result asTech(String url, Path ca, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(
+                "--server", url, "--user", "tech", "--password", FleetProcesses.PASSWORD, "--ca", ca.toString()));
+        return CliProcess.run(dir, FleetProcesses.COMMAND_TIMEOUT, all.toArray(String[]::new));
     }
 
     record Result(int exit, String stdout, String stderr) {}

@@ -1,14 +1,11 @@
 package org.visorfleet.agent.remote;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import org.apache.sshd.server.Environment;
-import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.session.ServerSession;
@@ -19,7 +16,7 @@ import org.apache.sshd.server.session.ServerSession;
  * runs unaudited: if the fleet cannot be told, it does not run), and when it ends the fleet is told
  * again and gets the recording, if there is one.
  */
-class GatedCommand implements Command {
+class GatedCommand extends StreamCommand {
 
     /** Makes the real command once the session has an id (recordings are named by it). */
     @FunctionalInterface
@@ -33,10 +30,6 @@ class GatedCommand implements Command {
     private final String detail;
     private final AgentSshServer.Door door;
     private final Delegate delegate;
-    private InputStream in;
-    private OutputStream out;
-    private OutputStream err;
-    private ExitCallback exit;
     private volatile Command running;
 
     GatedCommand(String kind, String detail, AgentSshServer.Door door, Delegate delegate) {
@@ -44,26 +37,6 @@ class GatedCommand implements Command {
         this.detail = detail;
         this.door = door;
         this.delegate = delegate;
-    }
-
-    @Override
-    public void setInputStream(InputStream in) {
-        this.in = in;
-    }
-
-    @Override
-    public void setOutputStream(OutputStream out) {
-        this.out = out;
-    }
-
-    @Override
-    public void setErrorStream(OutputStream err) {
-        this.err = err;
-    }
-
-    @Override
-    public void setExitCallback(ExitCallback callback) {
-        this.exit = callback;
     }
 
     @Override

@@ -9,10 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.server.Environment;
-import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.Signal;
 import org.apache.sshd.server.channel.ChannelSession;
-import org.apache.sshd.server.command.Command;
 
 /**
  * A program on its own pseudo-terminal, for an SSH channel that asked for one (an interactive shell,
@@ -20,16 +18,13 @@ import org.apache.sshd.server.command.Command;
  * window changes; what the program writes goes to the channel and, for recorded sessions, to an
  * asciicast file.
  */
-final class PtyCommand implements Command {
+final class PtyCommand extends StreamCommand {
 
     private static final System.Logger LOG = System.getLogger(PtyCommand.class.getName());
 
     private final List<String> argv;
     private final Path recording;
     private final String title;
-    private InputStream in;
-    private OutputStream out;
-    private ExitCallback exit;
     private volatile Pty pty;
     private volatile AsciicastRecorder recorder;
     private final AtomicBoolean exited = new AtomicBoolean();
@@ -42,26 +37,6 @@ final class PtyCommand implements Command {
         this.argv = List.copyOf(argv);
         this.recording = recording;
         this.title = title;
-    }
-
-    @Override
-    public void setInputStream(InputStream in) {
-        this.in = in;
-    }
-
-    @Override
-    public void setOutputStream(OutputStream out) {
-        this.out = out;
-    }
-
-    @Override
-    public void setErrorStream(OutputStream err) {
-        // A terminal has one output: the program's stderr is the pty too.
-    }
-
-    @Override
-    public void setExitCallback(ExitCallback callback) {
-        this.exit = callback;
     }
 
     /** Whether the channel asked for a terminal (pty-req sets the size). */
