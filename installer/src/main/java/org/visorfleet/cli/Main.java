@@ -37,7 +37,8 @@ public final class Main {
      * opened) at INFO: only their warnings reach the console. Held here because java.util.logging
      * keeps loggers only weakly.
      */
-    private static final List<Logger> QUIET = Stream.of("com.zaxxer.hikari", "org.flywaydb", "org.eclipse.jetty", "org.apache.sshd")
+    private static final List<Logger> QUIET = Stream.of(
+                    "com.zaxxer.hikari", "org.flywaydb", "org.eclipse.jetty", "org.apache.sshd")
             .map(Logger::getLogger)
             .peek(logger -> logger.setLevel(Level.WARNING))
             .toList();
