@@ -6,6 +6,7 @@
 #
 # usage: bench/ssh-vs-openssh.sh [OPEN_REPS] [SCP_REPS]   (defaults 20 and 3)
 #   SIZE_MIB=N      size of the copied file (default 100)
+#   VISORFLEET_JAVA_OPTS  JVM flags for the server and the agent (e.g. -XX:StartFlightRecording:...).
 #   CIPHER=NAME     the technician's ssh/scp offer only this cipher (Ciphers in their ssh_config, so
 #                   the jump's own ssh too), e.g. aes128-gcm@openssh.com; default: the client's preference.
 # Measured, alternating ours and OpenSSH each repetition, after one unmeasured warm-up each:
@@ -131,7 +132,7 @@ api_token="$(curl -sf --cacert "$data/ca.pem" -H 'Content-Type: application/json
 enroll_token="$(curl -sf --cacert "$data/ca.pem" -H 'Content-Type: application/json' -H "Authorization: Bearer $api_token" \
   -d '{}' "$url/api/v1/enrollment-tokens" | jq -r .token)"
 vf agent enroll --server "$url" --token "$enroll_token" --data "$work/agent" --hostname bench-desk >/dev/null
-VISORFLEET_JAVA_OPTS="-Duser.home=$work/target-home" "$here/visorfleet" agent run --data "$work/agent" >"$work/agent.log" 2>&1 &
+VISORFLEET_JAVA_OPTS="${VISORFLEET_JAVA_OPTS:-} -Duser.home=$work/target-home" "$here/visorfleet" agent run --data "$work/agent" >"$work/agent.log" 2>&1 &
 agent_pid=$!
 pids+=("$agent_pid")
 await_line "$work/agent.log" 's/.*\(online on\).*/\1/p' "$agent_pid" >/dev/null
