@@ -6,7 +6,8 @@
 #
 # usage: bench/ssh-vs-openssh.sh [OPEN_REPS] [SCP_REPS]   (defaults 20 and 3)
 #   SIZE_MIB=N      size of the copied file (default 100)
-#   VISORFLEET_JAVA_OPTS  JVM flags for the server and the agent (e.g. -XX:StartFlightRecording:...).
+#   VISORFLEET_JAVA_OPTS=FLAGS  JVM flags for the server, the agent and the CLI commands, e.g.
+#                   -XX:StartFlightRecording:filename=/tmp/jfr/%p.jfr,settings=profile (a profile).
 #   CIPHER=NAME     the technician's ssh/scp offer only this cipher (Ciphers in their ssh_config, so
 #                   the jump's own ssh too), e.g. aes128-gcm@openssh.com; default: the client's preference.
 # Measured, alternating ours and OpenSSH each repetition, after one unmeasured warm-up each:
@@ -15,7 +16,7 @@
 #                both key exchanges and public-key sign-ins, the direct-tcpip open through the jump
 #                host, the PTY and the shell's start-up.
 #   exec open    `ssh -J JUMP TARGET 'echo READY'` started -> first byte of READY on stdout (the same
-#                without a PTY or login shell: /bin/sh -c on both).
+#                without a PTY or login shell: `sh -c` on the agent, `bash -c` under sshd).
 #   scp up/down  SIZE_MIB of random bytes with `scp -J` (SFTP underneath on OpenSSH 9.2), wall time of
 #                the scp process (its connection set-up included), as MiB/s; checked with cmp.
 #   no jump      exec open and scp straight to the target's SSH server (the agent's own, reached on
