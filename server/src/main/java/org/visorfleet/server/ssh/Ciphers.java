@@ -8,7 +8,7 @@ import org.apache.sshd.common.kex.AbstractKexFactoryManager;
  * The ciphers the bastion offers: AES-GCM first (the JDK runs it on the CPU's AES
  * instructions, about 2 GiB/s a core here), then AES-CTR; not chacha20-poly1305, which MINA runs in
  * plain Java at 120-160 MiB/s and which OpenSSH clients would otherwise pick (see
- * docs/performance.md, "SSH through the bastion").
+ * docs/performance.md, "SSH jump through the bastion vs OpenSSH").
  */
 final class Ciphers {
 
