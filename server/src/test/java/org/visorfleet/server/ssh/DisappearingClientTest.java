@@ -57,6 +57,15 @@ class DisappearingClientTest {
                     + ": " + session.stderr().strip());
         }
         fleet.awaitEvent("ssh.jump-ended", "\"client\":\"desk-01\"");
+        SshFleet.await("the shell session on desk-01 reported ended", () -> {
+            try {
+                var session = fleet.sessions("desk-01").getFirst();
+                return session.get("kind").asText().equals("shell")
+                        && !session.get("endedAt").isNull();
+            } catch (Exception e) {
+                return false;
+            }
+        });
 
         SshFleet.Result other = fleet.ssh("tech", "-J", "tech@bastion", "tech@desk-02", "echo still-here");
         assertEquals(0, other.exit(), other.toString());
