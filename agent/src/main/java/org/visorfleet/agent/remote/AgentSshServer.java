@@ -51,7 +51,12 @@ public final class AgentSshServer implements AutoCloseable {
         }
 
         void uploadSoon(long id) {
-            uploads.execute(() -> upload(id));
+            try {
+                uploads.execute(() -> upload(id));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // The agent is stopping (its sessions end as it does): the next start sends it.
+                LOG.log(System.Logger.Level.INFO, "recording {0} kept until the agent starts again", id);
+            }
         }
 
         void upload(long id) {
