@@ -24,9 +24,7 @@ final class ConsentPrompt {
     }
 
     boolean ask(String title, String text) {
-        List<String> argv = command.stream()
-                .map(arg -> arg.replace("{title}", title).replace("{text}", text))
-                .toList();
+        List<String> argv = RemoteSettings.substitute(command, java.util.Map.of("title", title, "text", text));
         Process process;
         try {
             process = new ProcessBuilder(argv)

@@ -59,7 +59,10 @@ class GatedCommand extends StreamCommand {
             boolean yes = door.consent()
                     .ask(
                             "Remote session",
-                            "Helpdesk technician " + verdict.technician() + " asks to open a " + kind
+                            "Helpdesk technician " + verdict.technician() + " asks to open "
+                                    + (kind.equals("shell")
+                                            ? "a shell"
+                                            : kind.equals("exec") ? "a command" : "a file transfer")
                                     + " session on this computer. Allow?");
             consent = yes ? "granted" : "denied";
         }
