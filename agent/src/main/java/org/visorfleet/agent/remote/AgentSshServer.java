@@ -105,7 +105,7 @@ public final class AgentSshServer implements AutoCloseable {
         server.setHost("127.0.0.1");
         server.setPort(0);
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
-        Ciphers.preferAesGcm(server);
+        Ciphers.aesGcmOnly(server);
         server.setPasswordAuthenticator(null);
         server.setKeyboardInteractiveAuthenticator(null);
         server.setGSSAuthenticator(null);

@@ -63,7 +63,7 @@ public final class SshTunnel implements AutoCloseable {
         this.server = server;
         this.welcome = welcome;
         this.client = SshClient.setUpDefaultClient();
-        Ciphers.preferAesGcm(client);
+        Ciphers.aesGcmOnly(client);
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, HEARTBEAT);
         CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
         client.setServerKeyVerifier((clientSession, address, key) -> clientSession.getAttribute(PINNED) != null

@@ -69,7 +69,7 @@ public final class SshBastion implements AutoCloseable {
         server.setHost(settings.bindHost());
         server.setPort(settings.port());
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey.keyPair()));
-        Ciphers.preferAesGcm(server);
+        Ciphers.aesGcmOnly(server);
         server.setPublickeyAuthenticator(auth);
         server.setPasswordAuthenticator(settings.passwords() ? auth : null);
         server.setKeyboardInteractiveAuthenticator(null);

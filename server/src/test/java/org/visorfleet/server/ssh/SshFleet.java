@@ -223,6 +223,11 @@ final class SshFleet implements AutoCloseable {
 
     /** Runs a program to its end (at most {@code timeout}); standard input from {@code stdin} or /dev/null. */
     Result run(Duration timeout, Path stdin, String... argv) throws Exception {
+        return run(dir, timeout, stdin, argv);
+    }
+
+    /** As {@link #run(Duration, Path, String...)}, keeping its output files in {@code dir}. */
+    static Result run(Path dir, Duration timeout, Path stdin, String... argv) throws Exception {
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         Process p = new ProcessBuilder(argv)

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,15 +77,15 @@ class TunnelFailoverTest {
             });
             await("tunnel at a", () -> a.bastion().tunnels().size() == 1);
 
-            Result viaA = jump(a, "echo via-a");
+            SshFleet.Result viaA = jump(a, "echo via-a");
             assertEquals("via-a\n", viaA.stdout(), viaA.toString());
-            Result viaB = run("ssh", "-F", config(b).toString(), "-W", "desk-01:22", "bastion");
+            SshFleet.Result viaB = run("ssh", "-F", config(b).toString(), "-W", "desk-01:22", "bastion");
             assertEquals(255, viaB.exit());
             assertTrue(viaB.stderr().contains("connected to another server (" + a.url() + ")"), viaB.toString());
 
             a.close();
             await("tunnel at b", () -> b.bastion().tunnels().size() == 1);
-            Result afterFailover = jump(b, "echo via-b");
+            SshFleet.Result afterFailover = jump(b, "echo via-b");
             assertEquals("via-b\n", afterFailover.stdout(), afterFailover.toString());
         } finally {
             if (agent != null) {
@@ -106,7 +105,7 @@ class TunnelFailoverTest {
                 .withWarmup(Duration.ZERO));
     }
 
-    Result jump(FleetServer through, String command) throws Exception {
+    SshFleet.Result jump(FleetServer through, String command) throws Exception {
         return run("ssh", "-F", config(through).toString(), "-J", "bastion", "admin@desk-01", command);
     }
 
@@ -131,30 +130,11 @@ class TunnelFailoverTest {
         return file;
     }
 
-    record Result(int exit, String stdout, String stderr) {}
-
-    Result run(String... argv) throws Exception {
-        Path out = Files.createTempFile(temp, "out", ".txt");
-        Path err = Files.createTempFile(temp, "err", ".txt");
-        Process p = new ProcessBuilder(argv)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", argv) + " timed out");
-        }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    SshFleet.Result run(String... argv) throws Exception {
+        return SshFleet.run(temp, Duration.ofSeconds(60), null, argv);
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+        SshFleet.await(what, condition);
     }
 }
