@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import org.visorfleet.agent.SettingsFile;
 
 /**
  * How a desktop lends its idle time to the grid ({@code DATA/grid.json}; every key optional, unknown
@@ -57,26 +56,18 @@ public record GridSettings(
 
     /** {@code DATA/grid.json}, or the defaults where it does not exist or leaves a key out. */
     public static GridSettings load(Path file) throws IOException {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            return DEFAULTS;
-        }
-        try {
-            Partial p = JSON.readValue(text, Partial.class);
-            return new GridSettings(
-                    p.enabled == null ? DEFAULTS.enabled : p.enabled,
-                    p.idleAfterSeconds == null ? DEFAULTS.idleAfterSeconds : p.idleAfterSeconds,
-                    p.maxLoad == null ? DEFAULTS.maxLoad : p.maxLoad,
-                    p.slots == null ? DEFAULTS.slots : p.slots,
-                    p.activityFiles == null ? DEFAULTS.activityFiles : p.activityFiles,
-                    p.checkSeconds == null ? DEFAULTS.checkSeconds : p.checkSeconds);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException(file + ": " + e.getOriginalMessage());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": " + e.getMessage());
-        }
+        return SettingsFile.load(
+                file,
+                JSON,
+                Partial.class,
+                p -> new GridSettings(
+                        p.enabled == null ? DEFAULTS.enabled : p.enabled,
+                        p.idleAfterSeconds == null ? DEFAULTS.idleAfterSeconds : p.idleAfterSeconds,
+                        p.maxLoad == null ? DEFAULTS.maxLoad : p.maxLoad,
+                        p.slots == null ? DEFAULTS.slots : p.slots,
+                        p.activityFiles == null ? DEFAULTS.activityFiles : p.activityFiles,
+                        p.checkSeconds == null ? DEFAULTS.checkSeconds : p.checkSeconds),
+                DEFAULTS);
     }
 
     public GridSettings withEnabled(boolean on) {

@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.visorfleet.agent.SettingsFile;
 
 /**
  * How this desktop carries out remote control ({@code DATA/remote.json}; every key optional, unknown
@@ -94,31 +94,20 @@ public record RemoteSettings(
 
     /** {@code DATA/remote.json}, or the defaults where it does not exist or leaves a key out. */
     public static RemoteSettings load(Path file) throws IOException {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            return DEFAULTS;
-        }
-        try {
-            Partial p = JSON.readValue(text, Partial.class);
-            if (p == null) {
-                throw new IOException(file + ": expected a JSON object");
-            }
-            return new RemoteSettings(
-                    p.ssh == null ? DEFAULTS.ssh : p.ssh,
-                    p.shell == null ? DEFAULTS.shell : p.shell,
-                    p.rebootCommand == null ? DEFAULTS.rebootCommand : p.rebootCommand,
-                    p.shutdownCommand == null ? DEFAULTS.shutdownCommand : p.shutdownCommand,
-                    p.lockCommand == null ? DEFAULTS.lockCommand : p.lockCommand,
-                    p.messageCommand == null ? DEFAULTS.messageCommand : p.messageCommand,
-                    p.consentCommand == null ? DEFAULTS.consentCommand : p.consentCommand,
-                    p.consentTimeoutSeconds == null ? DEFAULTS.consentTimeoutSeconds : p.consentTimeoutSeconds);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException(file + ": " + e.getOriginalMessage());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": " + e.getMessage());
-        }
+        return SettingsFile.load(
+                file,
+                JSON,
+                Partial.class,
+                p -> new RemoteSettings(
+                        p.ssh == null ? DEFAULTS.ssh : p.ssh,
+                        p.shell == null ? DEFAULTS.shell : p.shell,
+                        p.rebootCommand == null ? DEFAULTS.rebootCommand : p.rebootCommand,
+                        p.shutdownCommand == null ? DEFAULTS.shutdownCommand : p.shutdownCommand,
+                        p.lockCommand == null ? DEFAULTS.lockCommand : p.lockCommand,
+                        p.messageCommand == null ? DEFAULTS.messageCommand : p.messageCommand,
+                        p.consentCommand == null ? DEFAULTS.consentCommand : p.consentCommand,
+                        p.consentTimeoutSeconds == null ? DEFAULTS.consentTimeoutSeconds : p.consentTimeoutSeconds),
+                DEFAULTS);
     }
 
     /** {@link #messageCommand} for this title and text. */

@@ -39,7 +39,8 @@ class GridSettingsTest {
                 "{\"checkSeconds\": 0}",
                 "{\"idleAfterSeconds\": -1}",
                 "{\"enabled\": \"yes please\"}",
-                "not json")) {
+                "not json",
+                "null")) {
             Path file = Files.writeString(dir.resolve("grid.json"), text);
             IOException e = assertThrows(IOException.class, () -> GridSettings.load(file), text);
             assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
