@@ -71,8 +71,9 @@ public final class ConsoleApp extends Application {
         CheckMenuItem dark = new CheckMenuItem("_Dark theme");
         dark.setSelected(settings.dark());
         dark.setAccelerator(KeyCombination.keyCombination("Shortcut+D"));
-        dark.setOnAction(e -> {
-            settings = settings.withDark(dark.isSelected());
+        // The selection, not the action: a key press, a click and code all go through it.
+        dark.selectedProperty().addListener((property, was, now) -> {
+            settings = settings.withDark(now);
             applyTheme();
             saveSettings();
         });
