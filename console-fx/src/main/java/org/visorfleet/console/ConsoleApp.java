@@ -39,14 +39,18 @@ public final class ConsoleApp extends Application {
         launch(ConsoleApp.class, args);
     }
 
+    /** Reads the settings on the JavaFX launcher thread, so the application thread never touches the disk. */
     @Override
-    public void start(Stage stage) {
+    public void init() {
         try {
-            // Read once at start-up, before the window exists: a small local file.
             settings = ConsoleSettings.load(home.settings());
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, e.getMessage());
         }
+    }
+
+    @Override
+    public void start(Stage stage) {
         String server = serverArgument(getParameters().getRaw()).orElse(settings.server());
         connectView = new ConnectView(
                 new KnownServers(home.knownServers()), server, settings.username(), this::showDashboard);

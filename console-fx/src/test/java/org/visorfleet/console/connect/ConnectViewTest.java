@@ -140,12 +140,6 @@ class ConnectViewTest {
         robot.interact(() -> robot.lookup("#connect").queryButton().fire());
     }
 
-    void trustThenExpectStatus(FxRobot robot, String password) throws Exception {
-        connect(robot, password);
-        waitFor("the trust pane", () -> robot.lookup("#trustPane").query().isVisible());
-        robot.interact(() -> robot.lookup("#trust").queryButton().fire());
-    }
-
     @Test
     void firstContactShowsTheServerCertificateFingerprintAndTrustRemembersIt(FxRobot robot) throws Exception {
         connect(robot, PASSWORD);
