@@ -29,7 +29,8 @@ import picocli.CommandLine.Command;
             ExportCli.class,
             BootCli.class,
             GridCli.class,
-            UserCli.class
+            UserCli.class,
+            ConsoleCli.class
         })
 public final class Main {
     /**

@@ -1,0 +1,118 @@
+package org.visorfleet.console;
+
+import java.io.IOException;
+import java.util.List;
+import javafx.application.Application;
+import javafx.scene.Scene;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.stage.Stage;
+import org.visorfleet.console.api.KnownServers;
+import org.visorfleet.console.api.Session;
+import org.visorfleet.console.connect.ConnectView;
+import org.visorfleet.console.dashboard.DashboardView;
+
+/**
+ * The visorfleet helpdesk console: one window that starts on the {@link ConnectView} and, once
+ * signed in, shows the {@link DashboardView}. A View menu switches between the light and the dark
+ * style sheet; the choice, the last server and the last user name are remembered in the
+ * {@link ConsoleHome}. Argument: {@code --server URL} prefills the server.
+ */
+public final class ConsoleApp extends Application {
+
+    private static final System.Logger LOG = System.getLogger(ConsoleApp.class.getName());
+    private static final String LIGHT = "light.css";
+    private static final String DARK = "dark.css";
+
+    private final ConsoleHome home = ConsoleHome.fromSystem();
+    private ConsoleSettings settings = new ConsoleSettings("", "", false);
+    private final BorderPane frame = new BorderPane();
+    private Scene scene;
+    private DashboardView dashboard;
+    private ConnectView connectView;
+
+    /** Starts the console; {@code args} may hold {@code --server URL}. */
+    public static void main(String[] args) {
+        launch(ConsoleApp.class, args);
+    }
+
+    /** Reads the settings on the JavaFX launcher thread, so the application thread never touches the disk. */
+    @Override
+    public void init() {
+        try {
+            settings = ConsoleSettings.load(home.settings());
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage());
+        }
+    }
+
+    @Override
+    public void start(Stage stage) {
+        String server = serverArgument(getParameters().getRaw()).orElse(settings.server());
+        connectView = new ConnectView(
+                new KnownServers(home.knownServers()), server, settings.username(), this::showDashboard);
+        frame.setTop(menuBar());
+        frame.setCenter(connectView.root());
+        scene = new Scene(frame, 760, 480);
+        applyTheme();
+        stage.setTitle("visorfleet console");
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    private void showDashboard(Session session) {
+        settings = settings.withLogin(connectView.serverUrl(), connectView.username());
+        saveSettings();
+        dashboard = new DashboardView(session);
+        frame.setCenter(dashboard.root());
+        dashboard.start();
+    }
+
+    private MenuBar menuBar() {
+        CheckMenuItem dark = new CheckMenuItem("_Dark theme");
+        dark.setSelected(settings.dark());
+        dark.setAccelerator(KeyCombination.keyCombination("Shortcut+D"));
+        // The selection, not the action: a key press, a click and code all go through it.
+        dark.selectedProperty().addListener((property, was, now) -> {
+            settings = settings.withDark(now);
+            applyTheme();
+            saveSettings();
+        });
+        return new MenuBar(new Menu("_View", null, dark));
+    }
+
+    private void applyTheme() {
+        String sheet = settings.dark() ? DARK : LIGHT;
+        scene.getStylesheets().setAll(ConsoleApp.class.getResource(sheet).toExternalForm());
+    }
+
+    private void saveSettings() {
+        ConsoleSettings snapshot = settings;
+        Background.run(
+                () -> {
+                    snapshot.save(home.settings());
+                    return snapshot;
+                },
+                saved -> {},
+                failure -> LOG.log(System.Logger.Level.WARNING, "cannot save settings: " + failure.getMessage()));
+    }
+
+    @Override
+    public void stop() {
+        if (dashboard != null) {
+            dashboard.stop();
+        }
+    }
+
+    static java.util.Optional<String> serverArgument(List<String> args) {
+        for (int i = 0; i + 1 < args.size(); i++) {
+            if (args.get(i).equals("--server")) {
+                return java.util.Optional.of(args.get(i + 1));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+}

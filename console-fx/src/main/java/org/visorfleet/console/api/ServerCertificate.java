@@ -1,0 +1,35 @@
+package org.visorfleet.console.api;
+
+import java.security.cert.X509Certificate;
+import org.visorfleet.common.pki.Fingerprints;
+
+/**
+ * What the user is shown about a server's certificate before trusting it.
+ *
+ * @param server {@code host:port} the certificate was presented on
+ * @param sha256 SHA-256 of the certificate's DER, lower-case hex
+ * @param subject the certificate's subject, RFC 2253 form
+ * @param issuer the certificate's issuer, RFC 2253 form
+ */
+public record ServerCertificate(String server, String sha256, String subject, String issuer) {
+
+    static ServerCertificate of(String server, X509Certificate leaf) {
+        return new ServerCertificate(
+                server,
+                Fingerprints.sha256(leaf),
+                leaf.getSubjectX500Principal().getName(),
+                leaf.getIssuerX500Principal().getName());
+    }
+
+    /** The fingerprint in colon-separated upper-case pairs, easier to read aloud and compare. */
+    public String displayFingerprint() {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < sha256.length(); i += 2) {
+            if (i > 0) {
+                out.append(':');
+            }
+            out.append(sha256, i, i + 2);
+        }
+        return out.toString().toUpperCase(java.util.Locale.ROOT);
+    }
+}
