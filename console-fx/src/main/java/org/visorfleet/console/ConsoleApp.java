@@ -2,7 +2,9 @@ package org.visorfleet.console;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Function;
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Menu;
@@ -17,7 +19,8 @@ import org.visorfleet.console.dashboard.DashboardView;
 
 /**
  * The visorfleet helpdesk console: one window that starts on the {@link ConnectView} and, once
- * signed in, shows the {@link DashboardView}. A View menu switches between the light and the dark
+ * signed in, shows the {@link MainView} with the {@link #SECTIONS}; when the server ends the
+ * session, it goes back to the connect view and says why. A View menu switches between the light and the dark
  * style sheet; the choice, the last server and the last user name are remembered in the
  * {@link ConsoleHome}. Argument: {@code --server URL} prefills the server.
  */
@@ -31,7 +34,12 @@ public final class ConsoleApp extends Application {
     private ConsoleSettings settings = new ConsoleSettings("", "", false);
     private final BorderPane frame = new BorderPane();
     private Scene scene;
-    private DashboardView dashboard;
+    private MainView main;
+
+    /** The sections of the signed-in console, in navigation order. */
+    static final List<Function<Workspace, ConsoleView>> SECTIONS =
+            List.of(workspace -> new DashboardView(workspace.session()));
+
     private ConnectView connectView;
 
     /** Starts the console; {@code args} may hold {@code --server URL}. */
@@ -52,8 +60,8 @@ public final class ConsoleApp extends Application {
     @Override
     public void start(Stage stage) {
         String server = serverArgument(getParameters().getRaw()).orElse(settings.server());
-        connectView = new ConnectView(
-                new KnownServers(home.knownServers()), server, settings.username(), this::showDashboard);
+        connectView =
+                new ConnectView(new KnownServers(home.knownServers()), server, settings.username(), this::showMain);
         frame.setTop(menuBar());
         frame.setCenter(connectView.root());
         scene = new Scene(frame, 760, 480);
@@ -63,12 +71,41 @@ public final class ConsoleApp extends Application {
         stage.show();
     }
 
-    private void showDashboard(Session session) {
+    private void showMain(Session session) {
         settings = settings.withLogin(connectView.serverUrl(), connectView.username());
         saveSettings();
-        dashboard = new DashboardView(session);
-        frame.setCenter(dashboard.root());
-        dashboard.start();
+        Workspace workspace = new Workspace(session, LiveEvents.open(session));
+        main = new MainView(
+                workspace,
+                SECTIONS.stream().map(section -> section.apply(workspace)).toList(),
+                () -> signOut(session));
+        MainView shown = main;
+        session.onEnded(() -> Platform.runLater(() -> {
+            if (main == shown) {
+                backToConnect("The session has ended (it expired or was signed out); sign in again.");
+            }
+        }));
+        frame.setCenter(main.root());
+    }
+
+    private void signOut(Session session) {
+        backToConnect("Signed out.");
+        Background.run(
+                () -> {
+                    session.logout();
+                    return session;
+                },
+                done -> {},
+                failure -> LOG.log(System.Logger.Level.DEBUG, "sign out: " + failure.getMessage()));
+    }
+
+    private void backToConnect(String message) {
+        if (main != null) {
+            main.close();
+            main = null;
+        }
+        connectView.say(message);
+        frame.setCenter(connectView.root());
     }
 
     private MenuBar menuBar() {
@@ -102,8 +139,8 @@ public final class ConsoleApp extends Application {
 
     @Override
     public void stop() {
-        if (dashboard != null) {
-            dashboard.stop();
+        if (main != null) {
+            main.close();
         }
     }
 

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.channels.UnresolvedAddressException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -110,11 +111,20 @@ public final class FleetApi implements AutoCloseable {
 
     private LoginResult loggedIn(String body) {
         try {
-            JsonNode token = JSON.readTree(body).get("token");
+            JsonNode answer = JSON.readTree(body);
+            JsonNode token = answer.get("token");
             if (token == null || !token.isTextual()) {
                 return new LoginResult.NotAFleetServer("the login answer carries no token");
             }
-            return new LoginResult.LoggedIn(new Session(this, token.asText()));
+            Instant expires = answer.has("expiresAt")
+                    ? Instant.ofEpochMilli(answer.get("expiresAt").asLong())
+                    : Instant.now().plus(Duration.ofHours(1));
+            return new LoginResult.LoggedIn(new Session(
+                    this,
+                    token.asText(),
+                    answer.path("username").asText(""),
+                    answer.path("role").asText("viewer"),
+                    expires));
         } catch (IOException e) {
             return new LoginResult.NotAFleetServer("the login answer is not JSON");
         }
@@ -136,14 +146,23 @@ public final class FleetApi implements AutoCloseable {
         return new LoginResult.Unreachable(address, describe(e));
     }
 
-    HttpResponse<String> get(String pathAndQuery, String token) throws IOException, InterruptedException {
-        return http.send(
-                HttpRequest.newBuilder(base.resolve(pathAndQuery))
-                        .timeout(REQUEST_TIMEOUT)
-                        .header("Authorization", "Bearer " + token)
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+    /** A request for {@code pathAndQuery} on this server, with the standard timeout. */
+    HttpRequest.Builder request(String pathAndQuery) {
+        return HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(REQUEST_TIMEOUT);
+    }
+
+    /** {@code request} with the bearer {@code token}. */
+    static HttpRequest authorized(HttpRequest.Builder request, String token) {
+        return request.header("Authorization", "Bearer " + token).build();
+    }
+
+    HttpClient http() {
+        return http;
+    }
+
+    /** {@code wss://host:port} plus {@code path}. */
+    URI webSocketUri(String path) {
+        return URI.create("wss://" + address + path);
     }
 
     static String describe(Throwable e) {

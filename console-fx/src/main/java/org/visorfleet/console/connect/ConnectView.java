@@ -62,6 +62,11 @@ public final class ConnectView {
         return root;
     }
 
+    /** Shows {@code message} in the status line (e.g. why the last session ended). */
+    public void say(String message) {
+        status.setText(message);
+    }
+
     /** The server URL as typed. */
     public String serverUrl() {
         return server.getText().strip();

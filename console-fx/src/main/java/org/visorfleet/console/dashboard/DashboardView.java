@@ -13,6 +13,7 @@ import javafx.scene.control.Label;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.VBox;
 import org.visorfleet.console.Background;
+import org.visorfleet.console.ConsoleView;
 import org.visorfleet.console.api.ClientStatus;
 import org.visorfleet.console.api.Session;
 
@@ -24,7 +25,7 @@ import org.visorfleet.console.api.Session;
  * <p>Node ids: {@code count-online}, {@code count-unreachable}, ... (one per {@link ClientStatus}),
  * {@code refresh}, {@code dashboardStatus}.
  */
-public final class DashboardView {
+public final class DashboardView implements ConsoleView {
 
     /** How often the counts are fetched again. */
     public static final Duration PERIOD = Duration.ofSeconds(5);
@@ -59,12 +60,18 @@ public final class DashboardView {
         root.getChildren().addAll(title, tiles, refresh, status);
     }
 
-    /** The node to put in a scene. */
+    @Override
+    public String title() {
+        return "Dashboard";
+    }
+
+    @Override
     public Parent root() {
         return root;
     }
 
     /** Starts fetching the counts now and every {@link #PERIOD}; call {@link #stop} when leaving the view. */
+    @Override
     public void start() {
         poller = Thread.ofVirtual().name("dashboard-poller").start(() -> {
             try {
@@ -79,6 +86,7 @@ public final class DashboardView {
     }
 
     /** Stops the periodic refresh. */
+    @Override
     public void stop() {
         if (poller != null) {
             poller.interrupt();
