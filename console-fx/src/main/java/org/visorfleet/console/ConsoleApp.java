@@ -1,7 +1,10 @@
 package org.visorfleet.console;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -22,7 +25,8 @@ import org.visorfleet.console.dashboard.DashboardView;
  * signed in, shows the {@link MainView} with the {@link #SECTIONS}; when the server ends the
  * session, it goes back to the connect view and says why. A View menu switches between the light and the dark
  * style sheet; the choice, the last server and the last user name are remembered in the
- * {@link ConsoleHome}. Argument: {@code --server URL} prefills the server.
+ * {@link ConsoleHome}. Arguments: {@code --server URL} and {@code --user NAME} prefill the form;
+ * {@code --password-file FILE} signs in at once with the password in that file (the demo uses it).
  */
 public final class ConsoleApp extends Application {
 
@@ -35,6 +39,7 @@ public final class ConsoleApp extends Application {
     private final BorderPane frame = new BorderPane();
     private Scene scene;
     private MainView main;
+    private String password;
 
     /** The sections of the signed-in console, in navigation order. */
     static final List<Function<Workspace, ConsoleView>> SECTIONS =
@@ -55,13 +60,22 @@ public final class ConsoleApp extends Application {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, e.getMessage());
         }
+        Optional<String> file = argument(getParameters().getRaw(), "--password-file");
+        if (file.isPresent()) {
+            try {
+                password = Files.readString(Path.of(file.get())).strip();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot read the password file: " + e.getMessage());
+            }
+        }
     }
 
     @Override
     public void start(Stage stage) {
-        String server = serverArgument(getParameters().getRaw()).orElse(settings.server());
-        connectView =
-                new ConnectView(new KnownServers(home.knownServers()), server, settings.username(), this::showMain);
+        List<String> args = getParameters().getRaw();
+        String server = argument(args, "--server").orElse(settings.server());
+        String user = argument(args, "--user").orElse(settings.username());
+        connectView = new ConnectView(new KnownServers(home.knownServers()), server, user, this::showMain);
         frame.setTop(menuBar());
         frame.setCenter(connectView.root());
         scene = new Scene(frame, 760, 480);
@@ -69,6 +83,10 @@ public final class ConsoleApp extends Application {
         stage.setTitle("visorfleet console");
         stage.setScene(scene);
         stage.show();
+        if (password != null) {
+            connectView.signIn(password);
+            password = null;
+        }
     }
 
     private void showMain(Session session) {
@@ -144,12 +162,13 @@ public final class ConsoleApp extends Application {
         }
     }
 
-    static java.util.Optional<String> serverArgument(List<String> args) {
+    /** The value after {@code name} in {@code args}, if any. */
+    static Optional<String> argument(List<String> args, String name) {
         for (int i = 0; i + 1 < args.size(); i++) {
-            if (args.get(i).equals("--server")) {
-                return java.util.Optional.of(args.get(i + 1));
+            if (args.get(i).equals(name)) {
+                return Optional.of(args.get(i + 1));
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

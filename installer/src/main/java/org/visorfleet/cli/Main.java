@@ -30,7 +30,8 @@ import picocli.CommandLine.Command;
             BootCli.class,
             GridCli.class,
             UserCli.class,
-            ConsoleCli.class
+            ConsoleCli.class,
+            DemoCli.class
         })
 public final class Main {
     /**

@@ -62,6 +62,12 @@ public final class ConnectView {
         return root;
     }
 
+    /** Signs in with {@code secret} at once, as if typed into the password field and Connect pressed. */
+    public void signIn(String secret) {
+        password.setText(secret);
+        connect();
+    }
+
     /** Shows {@code message} in the status line (e.g. why the last session ended). */
     public void say(String message) {
         status.setText(message);
