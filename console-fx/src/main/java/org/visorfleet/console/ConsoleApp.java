@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import javafx.animation.PauseTransition;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -14,7 +15,9 @@ import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
+import javafx.util.Duration;
 import org.visorfleet.console.api.KnownServers;
 import org.visorfleet.console.api.Session;
 import org.visorfleet.console.connect.ConnectView;
@@ -33,9 +36,11 @@ public final class ConsoleApp extends Application {
     private static final System.Logger LOG = System.getLogger(ConsoleApp.class.getName());
     private static final String LIGHT = "light.css";
     private static final String DARK = "dark.css";
+    private static final double DEFAULT_WIDTH = 1100;
+    private static final double DEFAULT_HEIGHT = 720;
 
     private final ConsoleHome home = ConsoleHome.fromSystem();
-    private ConsoleSettings settings = new ConsoleSettings("", "", false);
+    private ConsoleSettings settings = ConsoleSettings.EMPTY;
     private final BorderPane frame = new BorderPane();
     private Scene scene;
     private MainView main;
@@ -78,11 +83,13 @@ public final class ConsoleApp extends Application {
         connectView = new ConnectView(new KnownServers(home.knownServers()), server, user, this::showMain);
         frame.setTop(menuBar());
         frame.setCenter(connectView.root());
-        scene = new Scene(frame, 760, 480);
+        scene = new Scene(frame, DEFAULT_WIDTH, DEFAULT_HEIGHT);
         applyTheme();
         stage.setTitle("visorfleet console");
         stage.setScene(scene);
+        placeWindow(stage, settings.window());
         stage.show();
+        rememberWindow(stage);
         if (password != null) {
             connectView.signIn(password);
             password = null;
@@ -124,6 +131,41 @@ public final class ConsoleApp extends Application {
         }
         connectView.say(message);
         frame.setCenter(connectView.root());
+    }
+
+    /** Puts the window where it was last time, if that place is still on a screen. */
+    private static void placeWindow(Stage stage, ConsoleSettings.Window window) {
+        if (window == null) {
+            return;
+        }
+        boolean visible = !Screen.getScreensForRectangle(window.x(), window.y(), window.width(), window.height())
+                .isEmpty();
+        if (visible) {
+            stage.setX(window.x());
+            stage.setY(window.y());
+            stage.setWidth(window.width());
+            stage.setHeight(window.height());
+        }
+        stage.setMaximized(window.maximized());
+    }
+
+    /** Saves the window's place and size half a second after it last moved or changed size. */
+    private void rememberWindow(Stage stage) {
+        PauseTransition settle = new PauseTransition(Duration.millis(500));
+        settle.setOnFinished(e -> {
+            ConsoleSettings.Window now = new ConsoleSettings.Window(
+                    stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), stage.isMaximized());
+            if (!now.equals(settings.window())) {
+                settings = settings.withWindow(now);
+                saveSettings();
+            }
+        });
+        javafx.beans.InvalidationListener moved = property -> settle.playFromStart();
+        stage.xProperty().addListener(moved);
+        stage.yProperty().addListener(moved);
+        stage.widthProperty().addListener(moved);
+        stage.heightProperty().addListener(moved);
+        stage.maximizedProperty().addListener(moved);
     }
 
     private MenuBar menuBar() {

@@ -60,4 +60,35 @@ class ConsoleAppTest {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> ConsoleSettings.load(consoleHome.settings())
                 .dark());
     }
+
+    @Test
+    void theWindowComesBackWhereItWasLeft() throws Exception {
+        robot.interact(() -> {
+            stage.setX(40);
+            stage.setY(30);
+            stage.setWidth(900);
+            stage.setHeight(640);
+        });
+        ConsoleHome consoleHome = new ConsoleHome(home);
+        ConsoleSettings.Window expected = new ConsoleSettings.Window(40, 30, 900, 640, false);
+        WaitForAsyncUtils.waitFor(
+                10,
+                TimeUnit.SECONDS,
+                () -> expected.equals(
+                        ConsoleSettings.load(consoleHome.settings()).window()));
+
+        FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+        robot.interact(() -> {
+            stage.setX(0);
+            stage.setY(0);
+            stage.setWidth(300);
+            stage.setHeight(200);
+        });
+        app = FxToolkit.setupApplication(ConsoleApp.class);
+        assertEquals(
+                expected,
+                new ConsoleSettings.Window(
+                        stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), stage.isMaximized()));
+    }
 }
