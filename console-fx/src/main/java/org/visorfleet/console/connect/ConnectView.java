@@ -122,7 +122,13 @@ public final class ConnectView {
 
         root.setPadding(new Insets(24));
         root.getStyleClass().add("connect-view");
-        root.getChildren().addAll(form, connect, trustPane, status);
+        Label title = new Label("Sign in to a visorfleet server");
+        title.getStyleClass().add("title");
+        Label hint = new Label("The console talks to the server over HTTPS only. On first contact it shows the"
+                + " server's certificate fingerprint for you to compare before trusting it.");
+        hint.setWrapText(true);
+        hint.setMaxWidth(520);
+        root.getChildren().addAll(title, hint, form, connect, trustPane, status);
     }
 
     private static Label mnemonicLabel(String text, javafx.scene.Node target) {

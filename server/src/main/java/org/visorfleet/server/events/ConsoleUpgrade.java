@@ -63,6 +63,12 @@ public final class ConsoleUpgrade implements ApiHandler.Upgrade {
             stream.unsubscribe(forward);
         }
 
+        /** A console that vanished without a close frame (window closed, network gone): just stop sending. */
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            stream.unsubscribe(forward);
+        }
+
         @Override
         public String toString() {
             return "console of " + principal.name();
