@@ -63,7 +63,7 @@ class ResponsivenessTest {
     void start(Stage stage) throws Exception {
         proxy = StallingProxy.to(URI.create(fleet.url()).getPort());
         KnownServers known = new KnownServers(home.resolve("known_servers.json"));
-        known.remember("localhost:" + proxy.port(), fleet.leafSha256());
+        known.remember("localhost:" + proxy.port(), fleet.caSha256());
         LoginResult result =
                 FleetApi.forServer("https://localhost:" + proxy.port(), known).login("admin", TestFleet.PASSWORD);
         Session session = ((LoginResult.LoggedIn) result).session();

@@ -116,7 +116,7 @@ final class DemoCli implements Callable<Integer> {
     /** Trusts the demo server in a console home of its own and opens the console signed in; returns when it closes. */
     private static void openConsole(DemoFleet fleet) throws Exception {
         Path home = fleet.dir().resolve("console");
-        new KnownServers(new ConsoleHome(home).knownServers()).remember(fleet.address(), fleet.leafSha256());
+        new KnownServers(new ConsoleHome(home).knownServers()).remember(fleet.address(), fleet.caSha256());
         System.setProperty(ConsoleHome.PROPERTY, home.toString());
         ConsoleApp.main(List.of(
                         "--server", fleet.url(),

@@ -11,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +26,7 @@ import org.visorfleet.agent.link.LinkListener;
 import org.visorfleet.agent.link.ServerLink;
 import org.visorfleet.agent.remote.RemoteSettings;
 import org.visorfleet.common.pki.Fingerprints;
+import org.visorfleet.common.pki.Pem;
 import org.visorfleet.server.FleetServer;
 import org.visorfleet.server.boot.AoeService;
 import org.visorfleet.server.init.ServerInit;
@@ -288,15 +287,9 @@ public final class DemoFleet implements AutoCloseable {
         return jobId;
     }
 
-    /** {@code host:port} and SHA-256 of the server's TLS certificate, for a console to trust it. */
-    public String leafSha256() throws Exception {
-        try (InputStream in = Files.newInputStream(dir.resolve("server").resolve("server.pem"))) {
-            X509Certificate leaf = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificates(in)
-                    .iterator()
-                    .next();
-            return Fingerprints.sha256(leaf);
-        }
+    /** SHA-256 of the fleet CA certificate, which a console pins for this server. */
+    public String caSha256() throws Exception {
+        return Fingerprints.sha256(Pem.readCertificates(caPem()).getFirst());
     }
 
     /** {@code localhost:PORT}. */

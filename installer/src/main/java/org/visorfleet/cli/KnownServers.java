@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.visorfleet.common.pki.Fingerprints;
+import org.visorfleet.common.pki.SingleAnchorTrust;
 
 /**
  * Trust on first use for the admin CLI, like ssh's known_hosts: the first time it talks to a server
@@ -114,16 +115,19 @@ final class KnownServers {
             }
         }
 
+        /** The pin, then the JDK's checks against the pinned anchor, host name included. */
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
                 throws CertificateException {
             checkServerTrusted(chain, authType);
+            SingleAnchorTrust.at(SingleAnchorTrust.top(chain)).checkServerTrusted(chain, authType, socket);
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
                 throws CertificateException {
             checkServerTrusted(chain, authType);
+            SingleAnchorTrust.at(SingleAnchorTrust.top(chain)).checkServerTrusted(chain, authType, engine);
         }
 
         @Override

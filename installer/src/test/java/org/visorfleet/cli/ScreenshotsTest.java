@@ -54,7 +54,7 @@ class ScreenshotsTest {
         fleet = DemoFleet.start(
                 temp.resolve("demo"), new DemoFleet.Settings(3, 12, 0), new PrintWriter(new StringWriter()));
         Path home = temp.resolve("console");
-        new KnownServers(new ConsoleHome(home).knownServers()).remember(fleet.address(), fleet.leafSha256());
+        new KnownServers(new ConsoleHome(home).knownServers()).remember(fleet.address(), fleet.caSha256());
         System.setProperty(ConsoleHome.PROPERTY, home.toString());
         stage = FxToolkit.registerPrimaryStage();
         app = FxToolkit.setupApplication(ConsoleApp.class, "--server", fleet.url(), "--user", "admin");

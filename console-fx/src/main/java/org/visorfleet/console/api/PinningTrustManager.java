@@ -2,26 +2,25 @@ package org.visorfleet.console.api;
 
 import java.io.IOException;
 import java.net.Socket;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.visorfleet.common.pki.Fingerprints;
+import org.visorfleet.common.pki.SingleAnchorTrust;
 
 /**
- * Accepts a server's chain only when its leaf certificate's SHA-256 is the one {@link KnownServers}
- * remembers for the server's {@code host:port}. An unknown or changed certificate is refused, and
+ * Accepts a server's chain only when the certificate at its top (the fleet CA, so a renewed server
+ * certificate stays trusted, as with the CLI) has the SHA-256 {@link KnownServers} remembers for
+ * the server's {@code host:port}. An unknown or changed certificate is refused, and
  * why is kept in {@link #refusal()} so {@link FleetApi} can tell the user (the exception the HTTP
  * client throws for a failed handshake does not carry it reliably).
  *
- * <p>A pinned leaf is then handed to the JDK's PKIX trust manager with that leaf as its only
- * anchor, which checks the host name against the certificate (endpoint identification stays on).
+ * <p>The chain is then checked by the JDK's PKIX trust manager with the pinned certificate as its
+ * only anchor ({@link SingleAnchorTrust}): signatures, validity and the host name (endpoint
+ * identification stays on).
  */
 final class PinningTrustManager extends X509ExtendedTrustManager {
 
@@ -62,11 +61,8 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
     }
 
     private X509ExtendedTrustManager pinned(X509Certificate[] chain) throws CertificateException {
-        if (chain == null || chain.length == 0) {
-            throw new CertificateException("the server presented no certificate");
-        }
-        X509Certificate leaf = chain[0];
-        ServerCertificate presented = ServerCertificate.of(server, leaf);
+        X509Certificate top = SingleAnchorTrust.top(chain);
+        ServerCertificate presented = ServerCertificate.of(server, top, chain[0]);
         Optional<String> remembered;
         try {
             remembered = known.fingerprintOf(server);
@@ -77,30 +73,11 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
             refusal.set(new LoginResult.UnknownCertificate(presented));
             throw new CertificateException("the certificate of " + server + " is not trusted yet");
         }
-        if (!remembered.get().equals(Fingerprints.sha256(leaf))) {
+        if (!remembered.get().equals(Fingerprints.sha256(top))) {
             refusal.set(new LoginResult.CertificateChanged(remembered.get(), presented));
             throw new CertificateException("the certificate of " + server + " changed");
         }
-        leaf.checkValidity();
-        return anchoredAt(leaf);
-    }
-
-    private static X509ExtendedTrustManager anchoredAt(X509Certificate leaf) throws CertificateException {
-        try {
-            KeyStore anchors = KeyStore.getInstance("PKCS12");
-            anchors.load(null, null);
-            anchors.setCertificateEntry("pinned", leaf);
-            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-            factory.init(anchors);
-            for (TrustManager manager : factory.getTrustManagers()) {
-                if (manager instanceof X509ExtendedTrustManager extended) {
-                    return extended;
-                }
-            }
-            throw new CertificateException("the JDK offers no PKIX trust manager");
-        } catch (GeneralSecurityException | IOException e) {
-            throw new CertificateException("cannot check the pinned certificate: " + e.getMessage(), e);
-        }
+        return SingleAnchorTrust.at(top);
     }
 
     @Override

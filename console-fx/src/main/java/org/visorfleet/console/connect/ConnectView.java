@@ -194,8 +194,11 @@ public final class ConnectView {
 
     private void offer(ServerCertificate certificate) {
         offered = certificate;
-        fingerprint.setText("Certificate of " + certificate.server() + "\nSubject: " + certificate.subject()
-                + "\nSHA-256: " + certificate.displayFingerprint());
+        fingerprint.setText("Server " + certificate.server() + ": " + certificate.serverSubject()
+                + "\nFleet CA: " + certificate.subject()
+                + "\nCA SHA-256: " + certificate.displayFingerprint()
+                + "\n(server init printed this fingerprint; openssl x509 -in DATA/ca.pem -noout -fingerprint -sha256"
+                + " shows it)");
         showTrustPane(true);
         trust.requestFocus();
     }

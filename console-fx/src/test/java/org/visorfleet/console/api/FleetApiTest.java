@@ -13,13 +13,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.visorfleet.common.pki.Fingerprints;
+import org.visorfleet.common.pki.Pem;
 import org.visorfleet.server.FleetServer;
 import org.visorfleet.server.init.ServerInit;
 
@@ -73,7 +72,7 @@ class FleetApiTest {
     }
 
     @Test
-    void aPinnedCertificateIsStillCheckedAgainstTheHostName() throws Exception {
+    void aPinnedFleetCaStillHasTheServerCertificateCheckedAgainstTheHostName() throws Exception {
         // The server's certificate names only "localhost": reaching it as 127.0.0.1 must fail even when pinned.
         Path data = temp.resolve("server");
         ServerInit.initialize(data, "correct horse battery", List.of("localhost"), null);
@@ -83,16 +82,11 @@ class FleetApiTest {
                 .withPort(0)
                 .withWarmup(Duration.ZERO))) {
             String port = server.url().substring(server.url().lastIndexOf(':') + 1);
-            X509Certificate leaf;
-            try (InputStream in = Files.newInputStream(data.resolve("server.pem"))) {
-                leaf = (X509Certificate) CertificateFactory.getInstance("X.509")
-                        .generateCertificates(in)
-                        .iterator()
-                        .next();
-            }
+            String ca = Fingerprints.sha256(
+                    Pem.readCertificates(data.resolve("ca.pem")).getFirst());
             KnownServers known = new KnownServers(temp.resolve("k.json"));
-            known.remember("127.0.0.1:" + port, Fingerprints.sha256(leaf));
-            known.remember("localhost:" + port, Fingerprints.sha256(leaf));
+            known.remember("127.0.0.1:" + port, ca);
+            known.remember("localhost:" + port, ca);
             try (FleetApi byAddress = FleetApi.forServer("https://127.0.0.1:" + port, known);
                     FleetApi byName = FleetApi.forServer("https://localhost:" + port, known)) {
                 assertInstanceOf(LoginResult.NotAFleetServer.class, byAddress.login("admin", "correct horse battery"));

@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -38,6 +34,7 @@ import org.visorfleet.agent.enroll.AgentEnroller;
 import org.visorfleet.agent.link.LinkListener;
 import org.visorfleet.agent.link.ServerLink;
 import org.visorfleet.common.pki.Fingerprints;
+import org.visorfleet.common.pki.Pem;
 import org.visorfleet.console.api.KnownServers;
 import org.visorfleet.console.dashboard.DashboardView;
 import org.visorfleet.server.FleetServer;
@@ -113,14 +110,9 @@ class ConnectViewTest {
         }
     }
 
-    static String leafSha256() throws Exception {
-        try (InputStream in = Files.newInputStream(serverTemp.resolve("server/server.pem"))) {
-            X509Certificate leaf = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificates(in)
-                    .iterator()
-                    .next();
-            return Fingerprints.sha256(leaf);
-        }
+    static String caSha256() throws Exception {
+        return Fingerprints.sha256(
+                Pem.readCertificates(serverTemp.resolve("server/ca.pem")).getFirst());
     }
 
     static void waitFor(String what, BooleanSupplier condition) throws Exception {
@@ -145,13 +137,13 @@ class ConnectViewTest {
         connect(robot, PASSWORD);
         waitFor("the trust pane", () -> robot.lookup("#trustPane").query().isVisible());
         String fingerprint = text(robot, "#fingerprint").replace(":", "").toLowerCase(java.util.Locale.ROOT);
-        assertTrue(fingerprint.contains(leafSha256()), fingerprint);
+        assertTrue(fingerprint.contains(caSha256()), fingerprint);
         assertTrue(text(robot, "#status").contains("First connection"), text(robot, "#status"));
         assertTrue(known.fingerprintOf(address()).isEmpty(), "nothing is remembered before Trust");
 
         robot.interact(() -> robot.lookup("#trust").queryButton().fire());
         waitFor("the dashboard", () -> robot.lookup("#count-online").tryQuery().isPresent());
-        assertEquals(leafSha256(), known.fingerprintOf(address()).orElseThrow());
+        assertEquals(caSha256(), known.fingerprintOf(address()).orElseThrow());
     }
 
     @Test
@@ -166,7 +158,7 @@ class ConnectViewTest {
 
     @Test
     void wrongPasswordIsSaidAndTheViewStays(FxRobot robot) throws Exception {
-        known.remember(address(), leafSha256());
+        known.remember(address(), caSha256());
         robot.interact(() -> robot.lookup("#password").queryTextInputControl().setText("not the password"));
         robot.interact(() -> robot.lookup("#password").query().requestFocus());
         robot.type(KeyCode.ENTER); // Connect is the default button
@@ -178,7 +170,7 @@ class ConnectViewTest {
 
     @Test
     void correctPasswordShowsTheDashboardWithTheOnlineAgent(FxRobot robot) throws Exception {
-        known.remember(address(), leafSha256());
+        known.remember(address(), caSha256());
         connect(robot, PASSWORD);
         waitFor("one client online", () -> robot.lookup("#count-online")
                 .tryQuery()
@@ -198,7 +190,7 @@ class ConnectViewTest {
         connect(robot, PASSWORD);
         waitFor("the refusal", () -> text(robot, "#status").startsWith("Refused"));
         String status = text(robot, "#status");
-        assertTrue(status.contains("CHANGED") && status.contains(earlier) && status.contains(leafSha256()), status);
+        assertTrue(status.contains("CHANGED") && status.contains(earlier) && status.contains(caSha256()), status);
         assertFalse(robot.lookup("#trustPane").query().isVisible(), "no silent re-trust offered");
         assertEquals(earlier, known.fingerprintOf(address()).orElseThrow());
     }
@@ -220,7 +212,7 @@ class ConnectViewTest {
 
     @Test
     void theUiAnswersWhileALoginIsUnderWay(FxRobot robot) throws Exception {
-        known.remember(address(), leafSha256());
+        known.remember(address(), caSha256());
         connect(robot, PASSWORD);
         // Argon2 makes the login take a while on the server; the application thread must not wait for it.
         assertFxThreadAnswersWithin(Duration.ofMillis(100));

@@ -102,9 +102,9 @@ public final class TestFleet implements AutoCloseable {
         return new ApiClient(URI.create(server.url()), data().resolve("ca.pem")).login("admin", PASSWORD);
     }
 
-    /** SHA-256 of the server's leaf certificate, as the console pins it. */
-    public String leafSha256() throws Exception {
-        try (InputStream in = Files.newInputStream(data().resolve("server.pem"))) {
+    /** SHA-256 of the fleet CA certificate, as the console pins it. */
+    public String caSha256() throws Exception {
+        try (InputStream in = Files.newInputStream(data().resolve("ca.pem"))) {
             X509Certificate leaf = (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificates(in)
                     .iterator()
@@ -116,7 +116,7 @@ public final class TestFleet implements AutoCloseable {
     /** Known servers in {@code home} with this server trusted. */
     public KnownServers trustedIn(Path home) throws Exception {
         KnownServers known = new KnownServers(home.resolve("known_servers.json"));
-        known.remember(address(), leafSha256());
+        known.remember(address(), caSha256());
         return known;
     }
 
