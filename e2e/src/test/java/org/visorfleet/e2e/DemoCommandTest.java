@@ -65,7 +65,8 @@ class DemoCommandTest {
             assertTrue(
                     discovered.stdout().contains(firstSectorSha256(data.resolve("golden.img"))), discovered::toString);
 
-            assertEquals(143, demo.terminate(Duration.ofSeconds(30)), demo::output); // 128 + SIGTERM, after the hooks ran
+            assertEquals(
+                    143, demo.terminate(Duration.ofSeconds(30)), demo::output); // 128 + SIGTERM, after the hooks ran
             assertTrue(!demo.output().contains("Exception"), demo::output);
         }
     }

@@ -52,7 +52,7 @@ class ScreenshotsTest {
     @BeforeAll
     static void startFleetAndConsole() throws Exception {
         fleet = DemoFleet.start(
-                temp.resolve("demo"), new DemoFleet.Settings(3, 12, 0), new PrintWriter(new StringWriter()));
+                temp.resolve("demo"), new DemoFleet.Settings(3, 6, 0), new PrintWriter(new StringWriter()));
         Path home = temp.resolve("console");
         new KnownServers(new ConsoleHome(home).knownServers()).remember(fleet.address(), fleet.caSha256());
         System.setProperty(ConsoleHome.PROPERTY, home.toString());
