@@ -1,0 +1,150 @@
+package org.visorfleet.console.terminal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.visorfleet.console.ConsoleHome;
+import org.visorfleet.console.LiveEvents;
+import org.visorfleet.console.Workspace;
+import org.visorfleet.console.api.Session;
+import org.visorfleet.console.testing.Fx;
+import org.visorfleet.console.testing.TestFleet;
+import org.visorfleet.server.testing.ApiClient;
+
+/**
+ * The terminal window against a real fleet: through the server's bastion to an in-JVM agent's SSH
+ * server, typing into a real shell on a pseudo-terminal, resizing it, and a jump the bastion refuses.
+ */
+@ExtendWith(ApplicationExtension.class)
+class TerminalWindowTest {
+
+    @TempDir
+    static Path temp;
+
+    static TestFleet fleet;
+    static Session session;
+    static Workspace workspace;
+
+    TerminalWindow window;
+
+    @BeforeAll
+    static void startFleet() throws Exception {
+        fleet = TestFleet.start(temp);
+        fleet.addAgent("desk-01", "{\"ssh\": true, \"shell\": \"/bin/sh\"}");
+        Fx.waitFor(
+                "desk-01's tunnel to the bastion",
+                () -> fleet.server().bastion().tunnels().size() == 1);
+        session = fleet.signIn(temp.resolve("home"));
+        workspace = new Workspace(session, LiveEvents.none());
+    }
+
+    @AfterAll
+    static void stopFleet() throws Exception {
+        session.close();
+        fleet.close();
+    }
+
+    @Start
+    void start(Stage stage) {
+        stage.setScene(new Scene(new Label("the console"), 200, 100));
+        stage.show();
+    }
+
+    @AfterEach
+    void closeWindow(FxRobot robot) {
+        if (window != null) {
+            robot.interact(() -> window.stage().close());
+        }
+    }
+
+    void open(FxRobot robot, String client) {
+        robot.interact(() -> window = TerminalWindow.open(workspace, client, new ConsoleHome(temp.resolve("home"))));
+    }
+
+    static String status(FxRobot robot) {
+        return robot.lookup("#terminalStatus").queryAs(Label.class).getText();
+    }
+
+    static boolean hasLine(TerminalView view, String line) {
+        return Arrays.stream(view.text().split("\n")).anyMatch(l -> l.strip().equals(line));
+    }
+
+    @Test
+    void aShellAnswersWhatIsTypedAndLearnsTheWindowSize(FxRobot robot) throws Exception {
+        open(robot, "desk-01");
+        assertEquals("Terminal — desk-01", window.stage().getTitle());
+        Fx.waitFor("connected", () -> status(robot).contains("Connected to desk-01 as admin"));
+        TerminalView view = window.view();
+        Fx.waitFor("a prompt", () -> !view.text().isBlank());
+        Fx.assertFxThreadAnswersWithin(Duration.ofSeconds(1));
+
+        robot.clickOn("#terminal");
+        robot.write("echo $((6*7))");
+        robot.type(KeyCode.ENTER);
+        Fx.waitFor("42 on the screen", () -> hasLine(view, "42"));
+
+        robot.interact(() -> {
+            window.stage().setWidth(window.stage().getWidth() + 160);
+            window.stage().setHeight(window.stage().getHeight() - 120);
+        });
+        Fx.waitFor("a new grid size", () -> view.columns() != 100 && view.rows() != 30);
+        robot.write("stty size");
+        robot.type(KeyCode.ENTER);
+        Fx.waitFor(
+                "the remote side's size " + view.rows() + " " + view.columns() + " in:\n" + view.text(),
+                () -> hasLine(view, view.rows() + " " + view.columns()));
+
+        robot.interact(() -> window.stage().close());
+        window = null;
+        try (ApiClient admin = fleet.admin()) {
+            Fx.waitFor("the shell session ended on the desktop", () -> {
+                try {
+                    JsonNode sessions =
+                            admin.get("/api/v1/sessions?client=desk-01").body().get("items");
+                    return sessions.size() == 1
+                            && sessions.get(0).get("kind").asText().equals("shell")
+                            && !sessions.get(0).get("endedAt").isNull();
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            JsonNode keys = admin.get("/api/v1/users/admin/keys").body().get("items");
+            assertEquals(1, keys.size(), "one console key registered: " + keys);
+        }
+    }
+
+    @Test
+    void aRefusedJumpShowsTheBastionsReason(FxRobot robot) {
+        open(robot, "nobody");
+        Fx.waitFor("the refusal", () -> status(robot).contains("no client nobody"));
+        assertTrue(status(robot).startsWith("✕ Refused: "), status(robot));
+        assertTrue(window.view().text().isBlank());
+    }
+
+    @Test
+    void theShellEndingSaysSo(FxRobot robot) {
+        open(robot, "desk-01");
+        Fx.waitFor("connected", () -> status(robot).contains("Connected"));
+        robot.clickOn("#terminal");
+        robot.write("exit 3");
+        robot.type(KeyCode.ENTER);
+        Fx.waitFor("closed", () -> status(robot).equals("○ Closed: the shell exited with status 3"));
+    }
+}
