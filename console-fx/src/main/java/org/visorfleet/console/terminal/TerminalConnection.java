@@ -16,6 +16,7 @@ import java.security.PublicKey;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.SshClient;
@@ -82,6 +83,8 @@ public final class TerminalConnection implements AutoCloseable {
     private final ChannelShell shell;
     private final OutputStream input;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final LinkedBlockingQueue<byte[]> typed = new LinkedBlockingQueue<>();
+    private final Thread writer;
     /** The desktop's last "visorfleet: REASON" line on standard error (a refusal), if any. */
     private final AtomicReference<String> refusal;
 
@@ -101,6 +104,7 @@ public final class TerminalConnection implements AutoCloseable {
         this.shell = shell;
         this.input = shell.getInvertedIn();
         this.refusal = refusal;
+        this.writer = Thread.ofVirtual().name("terminal-input").unstarted(this::write);
     }
 
     /**
@@ -162,6 +166,7 @@ public final class TerminalConnection implements AutoCloseable {
             shell.open().verify(TIMEOUT);
             TerminalConnection connection =
                     new TerminalConnection(client, bastion, jump, bridge, desktop, shell, refusal);
+            connection.writer.start();
             Thread.ofVirtual().name("terminal-" + clientName).start(() -> connection.watch(listener));
             return connection;
         } catch (IOException | RuntimeException e) {
@@ -171,14 +176,23 @@ public final class TerminalConnection implements AutoCloseable {
         }
     }
 
-    /** Sends typed bytes to the shell; any thread. */
+    /** Queues typed bytes for the shell; any thread, never blocks (the SSH window may be full). */
     public void send(byte[] bytes) {
-        if (closed.get()) {
-            return;
+        if (!closed.get()) {
+            typed.add(bytes);
         }
+    }
+
+    /** Writes queued input to the shell, in order, until the connection closes. */
+    private void write() {
         try {
-            input.write(bytes);
-            input.flush();
+            while (!closed.get()) {
+                byte[] bytes = typed.take();
+                input.write(bytes);
+                input.flush();
+            }
+        } catch (InterruptedException e) {
+            // closed
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "terminal input not sent: {0}", e.getMessage());
         }
@@ -200,6 +214,7 @@ public final class TerminalConnection implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            writer.interrupt();
             closeQuietly(shell, desktop, bridge, jump, bastion);
             client.stop();
         }
@@ -225,7 +240,8 @@ public final class TerminalConnection implements AutoCloseable {
         listener.closed(reason);
     }
 
-    private static SshClient newClient() {
+    /** A MINA client that uses nothing from ~/.ssh and accepts only the host key each connection expects. */
+    static SshClient newClient() {
         SshClient client = SshClient.setUpDefaultClient();
         // Nothing from ~/.ssh: no config (ProxyJump and the like), no default identities.
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
@@ -248,7 +264,8 @@ public final class TerminalConnection implements AutoCloseable {
         return client;
     }
 
-    private static ClientSession signIn(
+    /** Connects to {@code host:port}, which must present {@code hostKey}, and signs in with {@code key}. */
+    static ClientSession signIn(
             SshClient client, String user, String host, int port, PublicKey hostKey, ConsoleKey key, String what)
             throws IOException {
         ClientSession session;

@@ -15,7 +15,7 @@ public final class TerminalKeys {
 
     /**
      * The bytes for a pressed key, or null if the key is not a special key (its text arrives as a
-     * typed character) .
+     * typed character) or is left to the window (Ctrl+Tab moves the focus on).
      *
      * @param applicationCursor DECCKM is on: unmodified arrows and Home/End send {@code ESC O x}
      */
@@ -25,7 +25,7 @@ public final class TerminalKeys {
                 switch (code) {
                     case ENTER -> "\r";
                     case BACK_SPACE -> ctrl ? "\b" : "\u007f";
-                    case TAB -> shift ? "\u001b[Z" : "\t";
+                    case TAB -> ctrl ? null : shift ? "\u001b[Z" : "\t"; // Ctrl+Tab leaves the terminal
                     case ESCAPE -> "\u001b";
                     case UP -> cursor('A', modifier, applicationCursor);
                     case DOWN -> cursor('B', modifier, applicationCursor);

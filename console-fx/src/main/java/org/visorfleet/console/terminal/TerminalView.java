@@ -89,7 +89,10 @@ public final class TerminalView extends Region {
         redraw();
     }
 
-    /** Where typed bytes (and the answers to the program's queries) go; called on the application thread. */
+    /**
+     * Where typed and pasted bytes go (from the application thread) and the answers to the program's
+     * queries (from the thread that feeds output); it must not block.
+     */
     public void setOnInput(Consumer<byte[]> onInput) {
         this.onInput = Objects.requireNonNull(onInput);
     }

@@ -25,6 +25,7 @@ class TerminalKeysTest {
         assertEquals("\u007f", plain(KeyCode.BACK_SPACE));
         assertEquals("\t", plain(KeyCode.TAB));
         assertEquals("\u001b[Z", pressed(KeyCode.TAB, true, false, false, false));
+        assertNull(pressed(KeyCode.TAB, false, true, false, false), "Ctrl+Tab moves the focus out");
         assertEquals("\u001b", plain(KeyCode.ESCAPE));
         assertEquals("\u001b[3~", plain(KeyCode.DELETE));
         assertEquals("\u001b[2~", plain(KeyCode.INSERT));

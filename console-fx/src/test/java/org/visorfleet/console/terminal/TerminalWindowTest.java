@@ -1,16 +1,21 @@
 package org.visorfleet.console.terminal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Arrays;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,6 +141,34 @@ class TerminalWindowTest {
         Fx.waitFor("the refusal", () -> status(robot).contains("no client nobody"));
         assertTrue(status(robot).startsWith("✕ Refused: "), status(robot));
         assertTrue(window.view().text().isBlank());
+    }
+
+    @Test
+    void theBastionMustPresentTheHostKeyTheServerNamed() throws Exception {
+        ConsoleKey key = ConsoleKey.loadOrCreate(temp.resolve("home/ssh"), "admin");
+        key.register(session);
+        KeyPair stranger = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
+        SshClient client = TerminalConnection.newClient();
+        try {
+            int port = fleet.server().sshPort();
+            TerminalConnection.Refused refused = assertThrows(
+                    TerminalConnection.Refused.class,
+                    () -> TerminalConnection.signIn(
+                            client, "admin", "127.0.0.1", port, stranger.getPublic(), key, "the bastion"));
+            assertTrue(refused.getMessage().contains("unexpected host key"), refused.getMessage());
+            // the right key: signed in
+            TerminalConnection.signIn(
+                            client,
+                            "admin",
+                            "127.0.0.1",
+                            port,
+                            fleet.server().bastion().hostKey().keyPair().getPublic(),
+                            key,
+                            "the bastion")
+                    .close(true);
+        } finally {
+            client.stop();
+        }
     }
 
     @Test
