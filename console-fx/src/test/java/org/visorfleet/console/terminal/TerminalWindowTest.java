@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.input.KeyCode;
@@ -53,9 +54,25 @@ class TerminalWindowTest {
     static void startFleet() throws Exception {
         fleet = TestFleet.start(temp);
         fleet.addAgent("desk-01", "{\"ssh\": true, \"shell\": \"/bin/sh\"}");
+        // desk-02's group asks its user to consent, and its user always declines
+        fleet.addAgent("desk-02", "{\"consentCommand\": [\"/bin/false\"]}");
+        try (ApiClient admin = fleet.admin()) {
+            assertEquals(
+                    201,
+                    admin.post("/api/v1/groups", Map.of("name", "private", "description", "asks first"))
+                            .status());
+            assertEquals(
+                    200,
+                    admin.patch("/api/v1/groups/private", Map.of("consent", true))
+                            .status());
+            assertEquals(
+                    200,
+                    admin.patch("/api/v1/clients/desk-02", Map.of("group", "private"))
+                            .status());
+        }
         Fx.waitFor(
-                "desk-01's tunnel to the bastion",
-                () -> fleet.server().bastion().tunnels().size() == 1);
+                "the agents' tunnels to the bastion",
+                () -> fleet.server().bastion().tunnels().size() == 2);
         session = fleet.signIn(temp.resolve("home"));
         workspace = new Workspace(session, LiveEvents.none());
     }
@@ -141,6 +158,13 @@ class TerminalWindowTest {
         Fx.waitFor("the refusal", () -> status(robot).contains("no client nobody"));
         assertTrue(status(robot).startsWith("✕ Refused: "), status(robot));
         assertTrue(window.view().text().isBlank());
+    }
+
+    @Test
+    void aDeclinedSessionSaysWhy(FxRobot robot) {
+        open(robot, "desk-02");
+        Fx.waitFor("the user's refusal", () -> status(robot)
+                .equals("○ Closed: the user of this computer declined the session"));
     }
 
     @Test
