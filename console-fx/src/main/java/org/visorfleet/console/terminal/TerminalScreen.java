@@ -19,6 +19,9 @@ public final class TerminalScreen {
 
     public static final int MAX_ROWS = 500;
 
+    /** How many rows scrolled off the top of the main screen are kept. */
+    public static final int HISTORY_ROWS = 2000;
+
     /** One screen's cells. */
     private static final class Grid {
         int[][] chars;
@@ -78,6 +81,9 @@ public final class TerminalScreen {
         }
     }
 
+    /** A row that scrolled off the top of the main screen, as it was. */
+    private record HistoryRow(int[] chars, CellStyle[] styles) {}
+
     /** The cursor as ESC 7 / CSI s save it. */
     private record SavedCursor(int column, int row, CellStyle style, boolean originMode) {}
 
@@ -86,6 +92,7 @@ public final class TerminalScreen {
     private Grid main;
     private Grid alternate;
     private Grid grid;
+    private final java.util.ArrayList<HistoryRow> history = new java.util.ArrayList<>();
     private int column;
     private int row;
     /** Set after printing in the last column: the next printable character wraps first. */
@@ -116,6 +123,7 @@ public final class TerminalScreen {
         main = new Grid(columns, rows);
         alternate = new Grid(columns, rows);
         grid = main;
+        history.clear();
         column = 0;
         row = 0;
         wrapPending = false;
@@ -197,9 +205,44 @@ public final class TerminalScreen {
         return style;
     }
 
+    /** How many rows of history (scrolled off the main screen) there are, newest last. */
+    public int historySize() {
+        return history.size();
+    }
+
+    /**
+     * The characters of a row counted from the top of the screen: 0..rows-1 are the screen, -1 the
+     * newest history row, -historySize() the oldest. A history row keeps the width it had. The array
+     * is the screen's own: read it, do not keep it.
+     */
+    int[] charsOf(int row) {
+        return row >= 0 ? grid.chars[row] : historyRow(row).chars();
+    }
+
+    /** The styles of a row, counted as {@link #charsOf}. */
+    CellStyle[] stylesOf(int row) {
+        return row >= 0 ? grid.styles[row] : historyRow(row).styles();
+    }
+
+    private HistoryRow historyRow(int row) {
+        int index = history.size() + row;
+        if (index < 0) {
+            throw new IndexOutOfBoundsException("no history row " + row);
+        }
+        return history.get(index);
+    }
+
+    /** The text of a history row (-1 the newest) without trailing blanks. */
+    public String historyLine(int row) {
+        return trimmed(historyRow(row).chars());
+    }
+
     /** The text of one row without trailing blanks. */
     public String line(int row) {
-        int[] chars = grid.chars[row];
+        return trimmed(grid.chars[row]);
+    }
+
+    private static String trimmed(int[] chars) {
         int end = chars.length;
         while (end > 0 && chars[end - 1] == ' ') {
             end--;
@@ -251,7 +294,7 @@ public final class TerminalScreen {
     public void lineFeed() {
         wrapPending = false;
         if (row == bottom) {
-            grid.scrollUp(top, bottom, 1, style.erased());
+            scrollRegionUp(1);
         } else if (row < rows - 1) {
             row++;
         }
@@ -360,7 +403,7 @@ public final class TerminalScreen {
 
     // ---- erasing, inserting, deleting
 
-    /** ED: 0 cursor to end, 1 start to cursor, 2 (and 3) all. */
+    /** ED: 0 cursor to end, 1 start to cursor, 2 all, 3 all and the history. */
     public void eraseInDisplay(int mode) {
         CellStyle blank = style.erased();
         switch (mode) {
@@ -379,6 +422,9 @@ public final class TerminalScreen {
             case 2, 3 -> {
                 for (int r = 0; r < rows; r++) {
                     grid.clearRow(r, 0, columns, blank);
+                }
+                if (mode == 3) {
+                    history.clear(); // xterm: "erase saved lines"
                 }
             }
             default -> {
@@ -452,7 +498,24 @@ public final class TerminalScreen {
 
     /** SU: the region's content moves up {@code n} rows. */
     public void scrollUp(int n) {
-        grid.scrollUp(top, bottom, Math.min(positive(n), bottom - top + 1), style.erased());
+        scrollRegionUp(Math.min(positive(n), bottom - top + 1));
+    }
+
+    /** Scrolls the region up; rows leaving the top of the main screen go to the history. */
+    private void scrollRegionUp(int n) {
+        if (grid == main && top == 0) {
+            for (int r = 0; r < n; r++) {
+                remember(grid.chars[r], grid.styles[r]);
+            }
+        }
+        grid.scrollUp(top, bottom, n, style.erased());
+    }
+
+    private void remember(int[] chars, CellStyle[] styles) {
+        if (history.size() == HISTORY_ROWS) {
+            history.removeFirst(); // an array copy of at most HISTORY_ROWS references
+        }
+        history.addLast(new HistoryRow(chars.clone(), styles.clone()));
     }
 
     /** SD: the region's content moves down {@code n} rows. */
@@ -538,7 +601,8 @@ public final class TerminalScreen {
 
     /**
      * Changes the size. Rows are kept from the top, except that when the screen gets shorter the
-     * top rows go first so that the cursor's row stays; columns are cut or padded on the right.
+     * top rows go (to the history) so that the cursor's row stays; columns are cut or padded on the
+     * right.
      * The scroll region becomes the whole screen.
      */
     public void resize(int columns, int rows) {
@@ -549,6 +613,11 @@ public final class TerminalScreen {
         }
         int dropped = Math.max(0, row - (newRows - 1));
         boolean onAlternate = alternateScreen();
+        if (!onAlternate) {
+            for (int r = 0; r < dropped; r++) {
+                remember(main.chars[r], main.styles[r]);
+            }
+        }
         main = main.resized(newColumns, newRows, onAlternate ? 0 : dropped);
         alternate = alternate.resized(newColumns, newRows, onAlternate ? dropped : 0);
         grid = onAlternate ? alternate : main;

@@ -29,7 +29,8 @@ import javafx.util.Duration;
  * keys into the bytes an xterm sends ({@link TerminalKeys}) and fits the grid to its size. Output
  * from the remote side goes in through {@link #feed}, from any thread; what the user types comes
  * out through {@link #setOnInput}, a new grid size through {@link #setOnResize}. Shift+Insert and
- * Ctrl+Shift+V paste (bracketed when the program asked for it).
+ * Ctrl+Shift+V paste (bracketed when the program asked for it); Shift+PgUp/PgDn and the mouse wheel
+ * scroll back through the rows that left the screen, and typing returns to the live screen.
  */
 public final class TerminalView extends Region {
 
@@ -55,6 +56,8 @@ public final class TerminalView extends Region {
     private Consumer<byte[]> onInput = bytes -> {};
     private BiConsumer<Integer, Integer> onResize = (columns, rows) -> {};
     private boolean cursorOn = true;
+    /** How many rows the view is scrolled back into the history; 0 shows the live screen. */
+    private int scrollBack;
 
     /** A terminal of {@code columns} x {@code rows} until it is laid out. */
     public TerminalView(int columns, int rows) {
@@ -79,6 +82,10 @@ public final class TerminalView extends Region {
         addEventHandler(KeyEvent.KEY_PRESSED, this::keyPressed);
         addEventHandler(KeyEvent.KEY_TYPED, this::keyTyped);
         setOnMouseClicked(e -> requestFocus());
+        setOnScroll(e -> {
+            scrollBackBy((int) Math.signum(e.getDeltaY()) * 3);
+            e.consume();
+        });
         focusedProperty().addListener((o, was, is) -> redraw());
         blink = new Timeline(new KeyFrame(BLINK, e -> {
             cursorOn = !cursorOn;
@@ -141,6 +148,21 @@ public final class TerminalView extends Region {
         }
     }
 
+    /** How many rows the view is scrolled back into the history (0: the live screen). */
+    public int scrollBack() {
+        return scrollBack;
+    }
+
+    /** Scrolls back ({@code rows} > 0) or forward into the history, within what there is. */
+    public void scrollBackBy(int rows) {
+        int history;
+        synchronized (screen) {
+            history = screen.historySize();
+        }
+        scrollBack = Math.max(0, Math.min(history, scrollBack + rows));
+        redraw();
+    }
+
     /** Stops the cursor's blinking (the view is going away). */
     public void dispose() {
         blink.stop();
@@ -201,6 +223,12 @@ public final class TerminalView extends Region {
     }
 
     private void keyPressed(KeyEvent event) {
+        if (event.isShiftDown() && (event.getCode() == KeyCode.PAGE_UP || event.getCode() == KeyCode.PAGE_DOWN)) {
+            int page = Math.max(1, rows() - 1);
+            scrollBackBy(event.getCode() == KeyCode.PAGE_UP ? page : -page);
+            event.consume();
+            return;
+        }
         if ((event.getCode() == KeyCode.INSERT && event.isShiftDown())
                 || (event.getCode() == KeyCode.V && event.isShortcutDown() && event.isShiftDown())) {
             paste(Clipboard.getSystemClipboard().getString());
@@ -229,36 +257,58 @@ public final class TerminalView extends Region {
     }
 
     private void send(byte[] bytes) {
+        scrollBack = 0;
         cursorOn = true;
         blink.playFromStart();
         onInput.accept(bytes);
     }
 
-    /** Paints every cell, in runs of one style per row, and the cursor. */
+    /**
+     * Paints every cell, in runs of one style per row, and the cursor; scrolled back, the rows of
+     * the history above the screen and a note of how far back.
+     */
     private void redraw() {
         GraphicsContext g = canvas.getGraphicsContext2D();
         g.setFill(TerminalPalette.DEFAULT_BACKGROUND);
         g.fillRect(0, 0, canvas.getWidth(), canvas.getHeight());
         synchronized (screen) {
+            scrollBack = Math.min(scrollBack, screen.historySize());
             for (int row = 0; row < screen.rows(); row++) {
+                int source = row - scrollBack;
+                int[] chars = screen.charsOf(source);
+                CellStyle[] styles = screen.stylesOf(source);
+                int width = Math.min(chars.length, screen.columns());
                 int start = 0;
-                while (start < screen.columns()) {
-                    CellStyle style = screen.style(row, start);
+                while (start < width) {
+                    CellStyle style = styles[start];
                     int end = start + 1;
-                    while (end < screen.columns() && screen.style(row, end).equals(style)) {
+                    while (end < width && styles[end].equals(style)) {
                         end++;
                     }
-                    paintRun(g, row, start, end, style);
+                    paintRun(g, row, start, end, style, chars);
                     start = end;
                 }
             }
-            if (screen.cursorVisible() && (cursorOn || !isFocused())) {
+            if (scrollBack > 0) {
+                paintScrollNote(g);
+            } else if (screen.cursorVisible() && (cursorOn || !isFocused())) {
                 paintCursor(g);
             }
         }
     }
 
-    private void paintRun(GraphicsContext g, int row, int start, int end, CellStyle style) {
+    private void paintScrollNote(GraphicsContext g) {
+        String note = " ↑ " + scrollBack + " ";
+        double width = note.length() * cellWidth;
+        double x = canvas.getWidth() - width;
+        g.setFill(TerminalPalette.DEFAULT_FOREGROUND);
+        g.fillRect(x, 0, width, cellHeight);
+        g.setFill(TerminalPalette.DEFAULT_BACKGROUND);
+        g.setFont(font);
+        g.fillText(note, x, baseline);
+    }
+
+    private void paintRun(GraphicsContext g, int row, int start, int end, CellStyle style, int[] chars) {
         boolean isBold = style.has(CellStyle.BOLD);
         Color foreground = TerminalPalette.color(style.foreground(), TerminalPalette.DEFAULT_FOREGROUND, isBold);
         Color background = TerminalPalette.color(style.background(), TerminalPalette.DEFAULT_BACKGROUND, false);
@@ -280,7 +330,7 @@ public final class TerminalView extends Region {
         g.setFont(isBold ? bold : style.has(CellStyle.ITALIC) ? italic : font);
         // One cell per character: drawn one by one so that wide or missing glyphs keep the grid.
         for (int column = start; column < end; column++) {
-            int cp = screen.codePoint(row, column);
+            int cp = chars[column];
             if (cp != ' ') {
                 g.fillText(Character.toString(cp), column * cellWidth, y + baseline);
             }

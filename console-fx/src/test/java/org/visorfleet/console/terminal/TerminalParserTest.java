@@ -239,4 +239,32 @@ class TerminalParserTest {
         assertEquals(5, screen.scrollBottom());
         assertTrue(screen.consistent());
     }
+
+    @Test
+    void rowsLeavingTheMainScreenAreKeptInTheHistory() {
+        feed("1\r\n2\r\n3\r\n4\r\n5\r\n6\r\n7");
+        assertEquals(2, screen.historySize());
+        assertEquals("2", screen.historyLine(-1));
+        assertEquals("1", screen.historyLine(-2));
+        feed("\u001b[?1049h\r\n\r\n\r\n\r\n\r\n\r\n\u001b[?1049l");
+        assertEquals(2, screen.historySize(), "the alternate screen keeps no history");
+        feed("\u001b[2;4r\u001b[4;1H\r\n\r\n\u001b[r");
+        assertEquals(2, screen.historySize(), "nor does a scroll region below the top");
+        assertEquals("3\n6\n\n\n7", screen.text());
+        feed("\u001b[5;1H");
+        screen.resize(20, 3);
+        assertEquals(4, screen.historySize(), "rows a shrinking screen drops");
+        assertEquals("6", screen.historyLine(-1));
+        feed("\u001b[3J");
+        assertEquals(0, screen.historySize());
+    }
+
+    @Test
+    void historyIsBounded() {
+        for (int i = 0; i < TerminalScreen.HISTORY_ROWS + 50; i++) {
+            feed(i + "\r\n");
+        }
+        assertEquals(TerminalScreen.HISTORY_ROWS, screen.historySize());
+        assertEquals(String.valueOf(TerminalScreen.HISTORY_ROWS + 50 - 5), screen.historyLine(-1));
+    }
 }

@@ -133,6 +133,14 @@ class TerminalWindowTest {
                 "the remote side's size " + view.rows() + " " + view.columns() + " in:\n" + view.text(),
                 () -> hasLine(view, view.rows() + " " + view.columns()));
 
+        robot.write("seq 1 80");
+        robot.type(KeyCode.ENTER);
+        Fx.waitFor("80 on the screen", () -> hasLine(view, "80"));
+        robot.push(KeyCode.SHIFT, KeyCode.PAGE_UP);
+        Fx.waitFor("scrolled back into the history", () -> view.scrollBack() > 0);
+        robot.type(KeyCode.BACK_SPACE);
+        Fx.waitFor("typing returns to the live screen", () -> view.scrollBack() == 0);
+
         robot.interact(() -> window.stage().close());
         window = null;
         try (ApiClient admin = fleet.admin()) {
