@@ -2,6 +2,7 @@ package org.visorfleet.console.terminal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +80,7 @@ public record ConsoleKey(KeyPair keyPair) {
      * registered to someone else.
      */
     public void register(Session session) throws IOException, InterruptedException {
-        String path = "/api/v1/users/" + session.username() + "/keys";
+        String path = "/api/v1/users/" + URLEncoder.encode(session.username(), StandardCharsets.UTF_8) + "/keys";
         try {
             session.send("POST", path, Map.of("publicKey", openSsh() + " visorfleet-console"));
         } catch (ApiException e) {

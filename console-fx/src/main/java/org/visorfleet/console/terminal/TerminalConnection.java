@@ -10,12 +10,14 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -71,6 +73,10 @@ public final class TerminalConnection implements AutoCloseable {
 
     /** The host key a session must present, carried in its connection context. */
     private static final AttributeRepository.AttributeKey<PublicKey> EXPECTED_HOST_KEY =
+            new AttributeRepository.AttributeKey<>();
+
+    /** Where the verifier notes a host key that was not the expected one, in the connection context. */
+    private static final AttributeRepository.AttributeKey<AtomicReference<PublicKey>> UNEXPECTED_HOST_KEY =
             new AttributeRepository.AttributeKey<>();
 
     private static final String REFUSAL_PREFIX = "visorfleet: ";
@@ -139,19 +145,14 @@ public final class TerminalConnection implements AutoCloseable {
                 throw new Refused(channelRefusal(e), e);
             }
             PublicKey desktopKey = parseKey(
-                    session.get("/api/v1/ssh/clients/" + clientName)
+                    session.get("/api/v1/ssh/clients/" + URLEncoder.encode(clientName, StandardCharsets.UTF_8))
                             .path("hostKey")
                             .asText(),
                     clientName + "'s");
             ConnectedBridge connected = bridge(client, session.username(), jump, desktopKey);
             bridge = connected.socket();
             desktop = connected.session();
-            desktop.addPublicKeyIdentity(key.keyPair());
-            try {
-                desktop.auth().verify(TIMEOUT);
-            } catch (IOException e) {
-                throw new Refused(clientName + " refused the key of " + session.username(), e);
-            }
+            authenticate(desktop, key, clientName);
             ChannelShell shell = desktop.createShellChannel();
             shell.setPtyType("xterm-256color");
             shell.setPtyColumns(columns);
@@ -252,6 +253,9 @@ public final class TerminalConnection implements AutoCloseable {
             PublicKey expected = context == null ? null : context.getAttribute(EXPECTED_HOST_KEY);
             boolean matches = expected != null && KeyUtils.compareKeys(expected, presented);
             if (!matches) {
+                if (context != null && context.getAttribute(UNEXPECTED_HOST_KEY) != null) {
+                    context.getAttribute(UNEXPECTED_HOST_KEY).set(presented);
+                }
                 LOG.log(
                         System.Logger.Level.WARNING,
                         "terminal: {0} presented host key {1}, not the one the server named",
@@ -270,21 +274,40 @@ public final class TerminalConnection implements AutoCloseable {
             throws IOException {
         ClientSession session;
         try {
-            session = client.connect(
-                            user, host, port, AttributeRepository.ofKeyValuePair(EXPECTED_HOST_KEY, hostKey), null)
+            session = client.connect(user, host, port, expecting(hostKey), null)
                     .verify(TIMEOUT)
                     .getSession();
         } catch (IOException e) {
             throw new Refused("cannot reach " + what + " at " + host + ":" + port + ": " + e.getMessage(), e);
         }
+        authenticate(session, key, what);
+        return session;
+    }
+
+    /** A connection context: the host key the server must present, and room to note another. */
+    private static AttributeRepository expecting(PublicKey hostKey) {
+        return AttributeRepository.ofAttributesMap(
+                Map.of(EXPECTED_HOST_KEY, hostKey, UNEXPECTED_HOST_KEY, new AtomicReference<PublicKey>()));
+    }
+
+    /** Signs in with {@code key}; a host key other than the expected one ends it first. */
+    private static void authenticate(ClientSession session, ConsoleKey key, String what) throws Refused {
         session.addPublicKeyIdentity(key.keyPair());
         try {
             session.auth().verify(TIMEOUT);
         } catch (IOException e) {
             session.close(true);
-            throw new Refused(what + " refused the key of " + user + " (or presented an unexpected host key)", e);
+            PublicKey presented = session.getConnectionContext()
+                    .getAttribute(UNEXPECTED_HOST_KEY)
+                    .get();
+            if (presented != null) {
+                throw new Refused(
+                        what + " presented host key " + KeyUtils.getFingerPrint(presented)
+                                + ", not the one the server named: not connecting",
+                        e);
+            }
+            throw new Refused(what + " refused the key of " + session.getUsername(), e);
         }
-        return session;
     }
 
     private record ConnectedBridge(Socket socket, ClientSession session) {}
@@ -301,7 +324,7 @@ public final class TerminalConnection implements AutoCloseable {
             ConnectFuture connecting = client.connect(
                     user,
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()),
-                    AttributeRepository.ofKeyValuePair(EXPECTED_HOST_KEY, hostKey),
+                    expecting(hostKey),
                     null);
             Socket socket;
             try {

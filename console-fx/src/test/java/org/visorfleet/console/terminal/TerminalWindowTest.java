@@ -187,7 +187,12 @@ class TerminalWindowTest {
                     TerminalConnection.Refused.class,
                     () -> TerminalConnection.signIn(
                             client, "admin", "127.0.0.1", port, stranger.getPublic(), key, "the bastion"));
-            assertTrue(refused.getMessage().contains("unexpected host key"), refused.getMessage());
+            assertEquals(
+                    "the bastion presented host key "
+                            + KeyUtils.getFingerPrint(
+                                    fleet.server().bastion().hostKey().keyPair().getPublic())
+                            + ", not the one the server named: not connecting",
+                    refused.getMessage());
             // the right key: signed in
             TerminalConnection.signIn(
                             client,
