@@ -19,6 +19,9 @@ public final class TerminalScreen {
 
     public static final int MAX_ROWS = 500;
 
+    /** What the second cell of a wide character holds (drawn as nothing, left out of text). */
+    public static final int WIDE_TAIL = 0;
+
     /** How many rows scrolled off the top of the main screen are kept. */
     public static final int HISTORY_ROWS = 2000;
 
@@ -244,10 +247,16 @@ public final class TerminalScreen {
 
     private static String trimmed(int[] chars) {
         int end = chars.length;
-        while (end > 0 && chars[end - 1] == ' ') {
+        while (end > 0 && (chars[end - 1] == ' ' || chars[end - 1] == WIDE_TAIL)) {
             end--;
         }
-        return new String(chars, 0, end);
+        StringBuilder text = new StringBuilder(end);
+        for (int i = 0; i < end; i++) {
+            if (chars[i] != WIDE_TAIL) {
+                text.appendCodePoint(chars[i]);
+            }
+        }
+        return text.toString();
     }
 
     /** The whole screen as text, rows separated by newlines, trailing blanks removed. */
@@ -264,24 +273,43 @@ public final class TerminalScreen {
 
     // ---- printing and control characters
 
-    /** Writes one character at the cursor and advances it, wrapping at the right margin. */
+    /**
+     * Writes one character at the cursor and advances it, wrapping at the right margin. A wide
+     * character takes two cells (the second holds {@link #WIDE_TAIL}); a combining mark takes none
+     * and is dropped.
+     */
     public void print(int codePoint) {
-        if (wrapPending) {
+        int width = CharacterWidth.of(codePoint);
+        if (width == 0) {
+            return;
+        }
+        if (width == 2 && columns < 2) {
+            codePoint = '?';
+            width = 1;
+        }
+        if (wrapPending || (width == 2 && column == columns - 1)) {
             wrapPending = false;
             if (autoWrap) {
                 column = 0;
                 lineFeed();
+            } else if (width == 2) {
+                column = columns - 2;
             }
         }
         if (insertMode) {
-            insertCharacters(1);
+            insertCharacters(width);
         }
         grid.chars[row][column] = codePoint;
         grid.styles[row][column] = style;
-        if (column == columns - 1) {
+        if (width == 2) {
+            grid.chars[row][column + 1] = WIDE_TAIL;
+            grid.styles[row][column + 1] = style;
+        }
+        if (column + width >= columns) {
+            column = columns - 1;
             wrapPending = true;
         } else {
-            column++;
+            column += width;
         }
     }
 

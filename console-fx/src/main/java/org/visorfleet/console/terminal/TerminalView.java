@@ -331,7 +331,7 @@ public final class TerminalView extends Region {
         // One cell per character: drawn one by one so that wide or missing glyphs keep the grid.
         for (int column = start; column < end; column++) {
             int cp = chars[column];
-            if (cp != ' ') {
+            if (cp != ' ' && cp != TerminalScreen.WIDE_TAIL) {
                 g.fillText(Character.toString(cp), column * cellWidth, y + baseline);
             }
         }
@@ -347,7 +347,7 @@ public final class TerminalView extends Region {
         if (isFocused()) {
             g.fillRect(x, y, cellWidth, cellHeight);
             int cp = screen.codePoint(screen.cursorRow(), screen.cursorColumn());
-            if (cp != ' ') {
+            if (cp != ' ' && cp != TerminalScreen.WIDE_TAIL) {
                 g.setFill(TerminalPalette.DEFAULT_BACKGROUND);
                 g.setFont(font);
                 g.fillText(Character.toString(cp), x, y + baseline);

@@ -207,12 +207,23 @@ class TerminalParserTest {
         }
         assertEquals('é', screen.codePoint(0, 0));
         assertEquals('€', screen.codePoint(0, 1));
-        assertEquals(0x1F600, screen.codePoint(0, 2));
+        assertEquals(0x1F600, screen.codePoint(0, 2), "an emoji, two cells wide");
         parser.feed(new byte[] {(byte) 0xe2, (byte) 0x82, 'x', (byte) 0xff, (byte) 0xc0, (byte) 0x80});
-        assertEquals(0xFFFD, screen.codePoint(0, 3), "a cut sequence is one replacement character");
-        assertEquals('x', screen.codePoint(0, 4));
-        assertEquals(0xFFFD, screen.codePoint(0, 5));
-        assertEquals(0xFFFD, screen.codePoint(0, 6), "overlong lead byte");
+        assertEquals(0xFFFD, screen.codePoint(0, 4), "a cut sequence is one replacement character");
+        assertEquals('x', screen.codePoint(0, 5));
+        assertEquals(0xFFFD, screen.codePoint(0, 6));
+        assertEquals(0xFFFD, screen.codePoint(0, 7), "overlong lead byte");
+    }
+
+    @Test
+    void wideCharactersTakeTwoCellsAndCombiningMarksNone() {
+        feed("日本語\u0301x");
+        assertEquals("日本語x", screen.line(0));
+        assertEquals(7, screen.cursorColumn());
+        assertEquals(TerminalScreen.WIDE_TAIL, screen.codePoint(0, 1));
+        feed("\r\n" + "a".repeat(19) + "字");
+        assertEquals("a".repeat(19), screen.line(1), "a wide character never splits across rows");
+        assertEquals("字", screen.line(2));
     }
 
     @Test
