@@ -41,6 +41,7 @@ import org.visorfleet.server.api.GridRoutes;
 import org.visorfleet.server.api.Route;
 import org.visorfleet.server.api.SessionRoutes;
 import org.visorfleet.server.api.SshKeyRoutes;
+import org.visorfleet.server.api.SshRoutes;
 import org.visorfleet.server.api.UserRoutes;
 import org.visorfleet.server.auth.ApiTokens;
 import org.visorfleet.server.auth.LoginThrottle;
@@ -314,6 +315,7 @@ public final class FleetServer implements AutoCloseable {
             RemoteSessions remoteSessions = new RemoteSessions(database, clock);
             routes.addAll(new AgentSshRoutes(database, sshKeys, remoteSessions, events).routes());
             routes.addAll(new SessionRoutes(database, remoteSessions).routes());
+            routes.addAll(new SshRoutes(hub::ssh, clients).routes());
             routes.addAll(new EventRoutes(events).routes());
             routes.addAll(new CaRoutes(ca, clients).routes());
             routes.addAll(new CommandRoutes(database, clients, commands, events).routes());

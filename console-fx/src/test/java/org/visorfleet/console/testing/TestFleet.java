@@ -60,11 +60,23 @@ public final class TestFleet implements AutoCloseable {
 
     /** Enrolls an agent named {@code name} and runs it until {@link #close}. */
     public Agent addAgent(String name) throws Exception {
+        return addAgent(name, null);
+    }
+
+    /**
+     * As {@link #addAgent(String)}, with {@code remoteJson} (null: none, the defaults) written to the
+     * agent's {@code DATA/remote.json} before it starts: how its SSH server and remote actions behave.
+     */
+    public Agent addAgent(String name, String remoteJson) throws Exception {
         Path agentDir = dir.resolve("agent-" + name);
         try (ApiClient api = admin()) {
             AgentEnroller.enroll(URI.create(server.url()), api.enrollmentToken(null), agentDir, name);
         }
-        Agent agent = Agent.open(new AgentData(agentDir), List.of(), ServerLink.Timing.defaults(), LinkListener.NONE);
+        AgentData data = new AgentData(agentDir);
+        if (remoteJson != null) {
+            Files.writeString(data.remoteSettings(), remoteJson);
+        }
+        Agent agent = Agent.open(data, List.of(), ServerLink.Timing.defaults(), LinkListener.NONE);
         agents.add(agent);
         agentThreads.add(Thread.ofVirtual().name("agent-" + name).start(() -> {
             try {

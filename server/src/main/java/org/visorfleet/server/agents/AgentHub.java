@@ -241,6 +241,11 @@ public final class AgentHub implements LiveConnections {
         public static final SshEndpoint NONE = new SshEndpoint(0, null);
     }
 
+    /** Where this server's SSH bastion listens, {@link SshEndpoint#NONE} if it has none. */
+    public SshEndpoint ssh() {
+        return ssh;
+    }
+
     /** Tells agents that connect from now on where this server's SSH bastion is. */
     public void advertiseSsh(SshEndpoint endpoint) {
         ssh = endpoint;

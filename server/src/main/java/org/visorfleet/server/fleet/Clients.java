@@ -140,6 +140,19 @@ public final class Clients {
         });
     }
 
+    /**
+     * The public key of a client's certificate (base64 SubjectPublicKeyInfo; also its SSH host key),
+     * empty if there is no such client or it enrolled before keys were kept.
+     */
+    public Optional<String> publicKey(String name) throws SQLException {
+        return database.query(c -> {
+            try (PreparedStatement ps = Sql.prepare(c, "SELECT public_key FROM clients WHERE name = ?", List.of(name));
+                    ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
+            }
+        });
+    }
+
     public Identity requireIdentity(Connection c, String name) throws SQLException {
         try (PreparedStatement ps =
                 Sql.prepare(c, "SELECT id, name, revoked_at FROM clients WHERE name = ?", List.of(name))) {
