@@ -14,6 +14,8 @@ import javafx.scene.layout.BorderPane;
 import javafx.stage.Stage;
 import org.visorfleet.console.api.KnownServers;
 import org.visorfleet.console.api.Session;
+import org.visorfleet.console.clients.ClientsView;
+import org.visorfleet.console.clients.TerminalOpener;
 import org.visorfleet.console.connect.ConnectView;
 import org.visorfleet.console.dashboard.DashboardView;
 
@@ -37,8 +39,9 @@ public final class ConsoleApp extends Application {
     private MainView main;
 
     /** The sections of the signed-in console, in navigation order. */
-    static final List<Function<Workspace, ConsoleView>> SECTIONS =
-            List.of(workspace -> new DashboardView(workspace.session()));
+    static final List<Function<Workspace, ConsoleView>> SECTIONS = List.of(
+            workspace -> new DashboardView(workspace.session()),
+            workspace -> new ClientsView(workspace, TerminalOpener.NONE));
 
     private ConnectView connectView;
 
