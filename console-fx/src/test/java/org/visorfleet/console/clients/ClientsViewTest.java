@@ -98,7 +98,7 @@ class ClientsViewTest {
     }
 
     @Test
-    void aClientEnrollingAppearsLiveInTheTable(FxRobot robot) throws Exception {
+    void aClientEnrollingAppearsLiveInTheTableAndItsChangesFollow(FxRobot robot) throws Exception {
         Fx.waitFor("the first clients", () -> names().contains("desk-alpha"));
         Fx.waitFor(
                 "live events",
@@ -107,6 +107,16 @@ class ClientsViewTest {
         fleet.addAgent("desk-new");
         Fx.waitFor("desk-new in the table", () -> names().contains("desk-new"));
         Fx.waitFor("the count", () -> text(robot, "#clientCount").equals((before + 1) + " clients"));
+
+        try (ApiClient admin = fleet.admin()) {
+            admin.post("/api/v1/groups", Map.of("name", "annex", "description", "the annex"));
+            assertEquals(
+                    200,
+                    admin.patch("/api/v1/clients/desk-new", Map.of("group", "annex"))
+                            .status());
+        }
+        Fx.waitFor("desk-new's new group in its row", () -> "annex"
+                .equals(cellText(robot, names().indexOf("desk-new"), 2)));
     }
 
     @Test
