@@ -52,7 +52,7 @@ final class ActionResults {
         table.getColumns().add(output);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_LAST_COLUMN);
         table.setPrefHeight(150);
-        Label title = new Label("Action _results");
+        Label title = new Label("Action res_ults");
         title.setMnemonicParsing(true);
         title.setLabelFor(table);
         root = new VBox(4, title, table);

@@ -52,7 +52,7 @@ final class ClientDetailView {
     private final TableView<Fact> inventory = new TableView<>();
     private final ListView<FleetEvent> events = new ListView<>();
     private final TableView<JsonNode> commands = new TableView<>();
-    private final Button back = new Button("_Back");
+    private final Button back = new Button("← Back (Esc)");
     private final VBox root;
 
     /**
@@ -71,7 +71,8 @@ final class ClientDetailView {
         title.setText(name);
         back.setId("closeDetail");
         back.setAccessibleText("Back to the list of clients");
-        back.setCancelButton(true);
+        back.setCancelButton(true); // Escape; no mnemonic: B belongs to Reboot
+        back.setMnemonicParsing(false);
         back.setOnAction(e -> onClose.run());
         Button openTerminal = new Button("_Terminal");
         openTerminal.setId("openTerminal");

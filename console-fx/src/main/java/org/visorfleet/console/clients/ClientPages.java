@@ -67,7 +67,7 @@ final class ClientPages extends ObservableListBase<ClientRow> {
 
     private final Session session;
     private final Consumer<Exception> onFailure;
-    private final ReadOnlyIntegerWrapper total = new ReadOnlyIntegerWrapper(0);
+    private final ReadOnlyIntegerWrapper total = new ReadOnlyIntegerWrapper(-1);
     private final Map<Integer, Page> pages = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Integer, Page> eldest) {
@@ -94,7 +94,7 @@ final class ClientPages extends ObservableListBase<ClientRow> {
         this.onFailure = onFailure;
     }
 
-    /** How many clients match the filter, as the server last counted them. */
+    /** How many clients match the filter, as the server last counted them; -1 while a new filter is asked. */
     ReadOnlyIntegerProperty totalProperty() {
         return total.getReadOnlyProperty();
     }
@@ -119,6 +119,7 @@ final class ClientPages extends ObservableListBase<ClientRow> {
         wanted.clear();
         pages.clear();
         awaitingTotal = true;
+        total.set(-1);
         want(page(0));
     }
 

@@ -19,6 +19,7 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
+import javafx.scene.control.TextFormatter;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.MouseButton;
@@ -55,6 +56,7 @@ public final class ClientsView implements ConsoleView {
     /** Live client events refresh the table at most this often. */
     public static final Duration REFRESH = Duration.ofMillis(500);
 
+    private static final int MAX_SEARCH = 64;
     private static final String ALL_GROUPS = "All groups";
     private static final String ALL_STATUSES = "All statuses";
 
@@ -95,6 +97,9 @@ public final class ClientsView implements ConsoleView {
 
         search.setId("clientSearch");
         search.setPromptText("name or hostname");
+        // The server takes at most 64 characters of search text.
+        search.setTextFormatter(
+                new TextFormatter<String>(change -> change.getControlNewText().length() <= MAX_SEARCH ? change : null));
         search.setAccessibleText("Search clients by name or hostname");
         search.textProperty().addListener((property, was, now) -> searchDelay.playFromStart());
         searchDelay.setOnFinished(e -> apply(filter.withSearch(search.getText())));
@@ -256,7 +261,7 @@ public final class ClientsView implements ConsoleView {
     }
 
     private void showCount(int total) {
-        count.setText(total == 1 ? "1 client" : total + " clients");
+        count.setText(total < 0 ? "… clients" : total == 1 ? "1 client" : total + " clients");
         count.setAccessibleText(count.getText() + " shown");
     }
 
