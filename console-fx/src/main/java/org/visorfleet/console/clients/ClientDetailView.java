@@ -85,7 +85,26 @@ final class ClientDetailView {
                 new ClientActions("detail", () -> List.of(name), new SimpleBooleanProperty(false), results);
         HBox header = new HBox(12, back, title, spacer, openTerminal);
         header.setAlignment(Pos.CENTER_LEFT);
+        buildLists();
+        status.setId("detailStatus");
+        status.setAccessibleText("Detail status");
 
+        VBox history = new VBox(
+                4, labelFor("Recent _events", events), events, labelFor("_Command history", commands), commands);
+        VBox.setVgrow(events, Priority.ALWAYS);
+        VBox.setVgrow(commands, Priority.ALWAYS);
+        VBox facts = new VBox(4, labelFor("_Inventory", inventory), inventory);
+        VBox.setVgrow(inventory, Priority.ALWAYS);
+        SplitPane split = new SplitPane(facts, history);
+        split.setDividerPositions(0.45);
+        root = new VBox(8, header, actions.root(), split, status);
+        VBox.setVgrow(split, Priority.ALWAYS);
+        root.setPadding(new Insets(8));
+        root.getStyleClass().add("client-detail");
+    }
+
+    /** The inventory table, the events list and the command history table. */
+    private void buildLists() {
         inventory.setId("inventory");
         inventory.setAccessibleText("Inventory of " + name);
         inventory.getColumns().add(factColumn("Property", 170, Fact::name));
@@ -120,22 +139,6 @@ final class ClientDetailView {
         commands.getColumns().add(commandColumn("Output", 200, CommandResult::outputOf));
         commands.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_LAST_COLUMN);
         commands.setPlaceholder(new Label("No commands yet."));
-
-        status.setId("detailStatus");
-        status.setAccessibleText("Detail status");
-
-        VBox history = new VBox(
-                4, labelFor("Recent _events", events), events, labelFor("_Command history", commands), commands);
-        VBox.setVgrow(events, Priority.ALWAYS);
-        VBox.setVgrow(commands, Priority.ALWAYS);
-        VBox facts = new VBox(4, labelFor("_Inventory", inventory), inventory);
-        VBox.setVgrow(inventory, Priority.ALWAYS);
-        SplitPane split = new SplitPane(facts, history);
-        split.setDividerPositions(0.45);
-        root = new VBox(8, header, actions.root(), split, status);
-        VBox.setVgrow(split, Priority.ALWAYS);
-        root.setPadding(new Insets(8));
-        root.getStyleClass().add("client-detail");
     }
 
     private static Label labelFor(String text, javafx.scene.Node target) {

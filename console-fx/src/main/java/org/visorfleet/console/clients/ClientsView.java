@@ -95,6 +95,27 @@ public final class ClientsView implements ConsoleView {
         this.results = new ActionResults(workspace.session());
         this.refresh = new Throttle(REFRESH, pages::reload);
 
+        HBox filters = buildFilters();
+        buildTable();
+        ClientActions actions = new ClientActions(
+                "clients",
+                this::chosenClients,
+                Bindings.isEmpty(table.getSelectionModel().getSelectedIndices()),
+                results);
+        message.setId("clientsStatus");
+        message.setAccessibleText("Clients status");
+        list = new VBox(8, filters, actions.root(), table, message);
+        VBox.setVgrow(table, Priority.ALWAYS);
+        body.getChildren().setAll(list);
+        root.setCenter(body);
+        root.setBottom(results.root());
+        BorderPane.setMargin(results.root(), new Insets(8, 0, 0, 0));
+        root.setPadding(new Insets(12));
+        root.getStyleClass().add("clients-view");
+    }
+
+    /** The search field, the group and status choices and the count, in one bar. */
+    private HBox buildFilters() {
         search.setId("clientSearch");
         search.setPromptText("name or hostname");
         // The server takes at most 64 characters of search text.
@@ -144,23 +165,7 @@ public final class ClientsView implements ConsoleView {
                 spacer,
                 count);
         filters.setAlignment(Pos.CENTER_LEFT);
-
-        buildTable();
-        ClientActions actions = new ClientActions(
-                "clients",
-                this::chosenClients,
-                Bindings.isEmpty(table.getSelectionModel().getSelectedIndices()),
-                results);
-        message.setId("clientsStatus");
-        message.setAccessibleText("Clients status");
-        list = new VBox(8, filters, actions.root(), table, message);
-        VBox.setVgrow(table, Priority.ALWAYS);
-        body.getChildren().setAll(list);
-        root.setCenter(body);
-        root.setBottom(results.root());
-        BorderPane.setMargin(results.root(), new Insets(8, 0, 0, 0));
-        root.setPadding(new Insets(12));
-        root.getStyleClass().add("clients-view");
+        return filters;
     }
 
     private static Label labelFor(String text, javafx.scene.Node target) {
