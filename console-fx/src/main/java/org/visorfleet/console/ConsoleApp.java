@@ -20,8 +20,10 @@ import javafx.stage.Stage;
 import javafx.util.Duration;
 import org.visorfleet.console.api.KnownServers;
 import org.visorfleet.console.api.Session;
+import org.visorfleet.console.clients.ClientsView;
 import org.visorfleet.console.connect.ConnectView;
 import org.visorfleet.console.dashboard.DashboardView;
+import org.visorfleet.console.terminal.TerminalWindow;
 
 /**
  * The visorfleet helpdesk console: one window that starts on the {@link ConnectView} and, once
@@ -47,8 +49,9 @@ public final class ConsoleApp extends Application {
     private String password;
 
     /** The sections of the signed-in console, in navigation order. */
-    static final List<Function<Workspace, ConsoleView>> SECTIONS =
-            List.of(workspace -> new DashboardView(workspace.session()));
+    static final List<Function<Workspace, ConsoleView>> SECTIONS = List.of(
+            workspace -> new DashboardView(workspace.session()),
+            workspace -> new ClientsView(workspace, client -> TerminalWindow.open(workspace, client)));
 
     private ConnectView connectView;
 
