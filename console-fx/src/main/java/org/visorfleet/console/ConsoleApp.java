@@ -16,6 +16,7 @@ import org.visorfleet.console.api.KnownServers;
 import org.visorfleet.console.api.Session;
 import org.visorfleet.console.connect.ConnectView;
 import org.visorfleet.console.dashboard.DashboardView;
+import org.visorfleet.console.events.EventsView;
 
 /**
  * The visorfleet helpdesk console: one window that starts on the {@link ConnectView} and, once
@@ -38,7 +39,7 @@ public final class ConsoleApp extends Application {
 
     /** The sections of the signed-in console, in navigation order. */
     static final List<Function<Workspace, ConsoleView>> SECTIONS =
-            List.of(workspace -> new DashboardView(workspace.session()));
+            List.of(workspace -> new DashboardView(workspace.session()), workspace -> new EventsView(workspace));
 
     private ConnectView connectView;
 
