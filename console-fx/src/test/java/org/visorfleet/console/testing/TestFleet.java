@@ -9,9 +9,12 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.visorfleet.agent.Agent;
 import org.visorfleet.agent.AgentData;
 import org.visorfleet.agent.enroll.AgentEnroller;
+import org.visorfleet.agent.grid.GridSettings;
+import org.visorfleet.agent.grid.WorkRunner;
 import org.visorfleet.agent.link.LinkListener;
 import org.visorfleet.agent.link.ServerLink;
 import org.visorfleet.common.pki.Fingerprints;
@@ -44,13 +47,22 @@ public final class TestFleet implements AutoCloseable {
 
     /** A server in {@code dir}/server with {@code agentNames} enrolled and online. */
     public static TestFleet start(Path dir, String... agentNames) throws Exception {
+        return start(dir, UnaryOperator.identity(), agentNames);
+    }
+
+    /**
+     * A server in {@code dir}/server with {@code agentNames} enrolled and online; {@code options} adds
+     * to the loopback defaults (e.g. {@code withBoot} for an AoE link).
+     */
+    public static TestFleet start(Path dir, UnaryOperator<FleetServer.Options> options, String... agentNames)
+            throws Exception {
         Path data = dir.resolve("server");
         ServerInit.initialize(data, PASSWORD, List.of("localhost", "127.0.0.1"), null);
-        FleetServer server = FleetServer.start(FleetServer.Options.of(data)
+        FleetServer server = FleetServer.start(options.apply(FleetServer.Options.of(data)
                 .withSsh(0, null)
                 .withBindHost("127.0.0.1")
                 .withPort(0)
-                .withWarmup(Duration.ZERO));
+                .withWarmup(Duration.ZERO)));
         TestFleet fleet = new TestFleet(dir, server);
         for (String name : agentNames) {
             fleet.addAgent(name);
@@ -60,11 +72,27 @@ public final class TestFleet implements AutoCloseable {
 
     /** Enrolls an agent named {@code name} and runs it until {@link #close}. */
     public Agent addAgent(String name) throws Exception {
+        return addAgent(name, null);
+    }
+
+    /**
+     * Enrolls an agent named {@code name} that is idle for the grid at once (no wait for quiet, any CPU
+     * load), so it runs grid work as soon as the server hands it out.
+     */
+    public Agent addGridAgent(String name) throws Exception {
+        return addAgent(name, GridSettings.DEFAULTS.withIdleAfterSeconds(0).withMaxLoad(1));
+    }
+
+    private Agent addAgent(String name, GridSettings grid) throws Exception {
         Path agentDir = dir.resolve("agent-" + name);
         try (ApiClient api = admin()) {
             AgentEnroller.enroll(URI.create(server.url()), api.enrollmentToken(null), agentDir, name);
         }
-        Agent agent = Agent.open(new AgentData(agentDir), List.of(), ServerLink.Timing.defaults(), LinkListener.NONE);
+        AgentData data = new AgentData(agentDir);
+        Agent agent = grid == null
+                ? Agent.open(data, List.of(), ServerLink.Timing.defaults(), LinkListener.NONE)
+                : Agent.open(
+                        data, List.of(), ServerLink.Timing.defaults(), LinkListener.NONE, grid, WorkRunner.SANDBOX);
         agents.add(agent);
         agentThreads.add(Thread.ofVirtual().name("agent-" + name).start(() -> {
             try {
