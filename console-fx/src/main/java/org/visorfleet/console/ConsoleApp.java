@@ -14,9 +14,11 @@ import javafx.scene.layout.BorderPane;
 import javafx.stage.Stage;
 import org.visorfleet.console.api.KnownServers;
 import org.visorfleet.console.api.Session;
+import org.visorfleet.console.boot.BootView;
 import org.visorfleet.console.connect.ConnectView;
 import org.visorfleet.console.dashboard.DashboardView;
 import org.visorfleet.console.events.EventsView;
+import org.visorfleet.console.grid.GridView;
 
 /**
  * The visorfleet helpdesk console: one window that starts on the {@link ConnectView} and, once
@@ -38,8 +40,11 @@ public final class ConsoleApp extends Application {
     private MainView main;
 
     /** The sections of the signed-in console, in navigation order. */
-    static final List<Function<Workspace, ConsoleView>> SECTIONS =
-            List.of(workspace -> new DashboardView(workspace.session()), workspace -> new EventsView(workspace));
+    static final List<Function<Workspace, ConsoleView>> SECTIONS = List.of(
+            workspace -> new DashboardView(workspace),
+            workspace -> new GridView(workspace),
+            workspace -> new BootView(workspace),
+            workspace -> new EventsView(workspace));
 
     private ConnectView connectView;
 

@@ -68,6 +68,8 @@ public final class BootView implements ConsoleView {
     private final VBox root = new VBox(8);
     private final Consumer<FleetEvent> listener = this::arrived;
     private Thread poller;
+    /** The MAC of the overlay the user selected last: kept while a refresh replaces the rows. */
+    private String chosenOverlay;
 
     public BootView(Workspace workspace) {
         this.workspace = workspace;
@@ -76,8 +78,17 @@ public final class BootView implements ConsoleView {
         reset.setAccessibleText("Reset the selected client's overlay to the golden image");
         reset.setDisable(true);
         reset.setOnAction(e -> confirmReset());
-        overlays.getSelectionModel().selectedItemProperty().addListener((p, was, now) -> reset.setDisable(now == null));
-        exports.getSelectionModel().selectedItemProperty().addListener((p, was, now) -> loadOverlays());
+        overlays.getSelectionModel().selectedItemProperty().addListener((p, was, now) -> {
+            reset.setDisable(now == null);
+            if (now != null) {
+                chosenOverlay = now.client();
+            }
+        });
+        exports.getSelectionModel().selectedItemProperty().addListener((p, was, now) -> {
+            if (now != null && (was == null || !now.address().equals(was.address()))) {
+                loadOverlays();
+            }
+        });
 
         group.setId("approveGroup");
         group.setPromptText("group");
@@ -253,19 +264,27 @@ public final class BootView implements ConsoleView {
     }
 
     private void showExports(List<Export> fresh) {
-        String selected = selectedExport();
-        exports.getItems().setAll(fresh);
-        fresh.stream()
-                .filter(e -> e.address().equals(selected))
-                .findFirst()
-                .ifPresentOrElse(e -> exports.getSelectionModel().select(e), () -> exports.getSelectionModel()
-                        .selectFirst());
+        if (!exports.getItems().equals(fresh)) {
+            String selected = selectedExport();
+            exports.getItems().setAll(fresh);
+            fresh.stream()
+                    .filter(e -> e.address().equals(selected))
+                    .findFirst()
+                    .ifPresentOrElse(e -> exports.getSelectionModel().select(e), () -> exports.getSelectionModel()
+                            .selectFirst());
+        }
+        if (fresh.isEmpty()) {
+            overlays.getItems().clear();
+        }
         loadOverlays();
         status.setText(fresh.size() + " export(s); updated "
                 + DateTimeFormatter.ofPattern("HH:mm:ss").format(java.time.LocalTime.now()));
     }
 
     private void showMachines(List<Machine> fresh) {
+        if (machines.getItems().equals(fresh)) {
+            return;
+        }
         Machine selected = machines.getSelectionModel().getSelectedItem();
         machines.getItems().setAll(fresh);
         if (selected != null) {
@@ -295,14 +314,15 @@ public final class BootView implements ConsoleView {
                     if (!address.equals(selectedExport())) {
                         return; // another export was selected meanwhile
                     }
-                    Overlay selected = overlays.getSelectionModel().getSelectedItem();
-                    overlays.getItems().setAll(fresh);
-                    if (selected != null) {
-                        fresh.stream()
-                                .filter(o -> o.client().equals(selected.client()))
-                                .findFirst()
-                                .ifPresent(o -> overlays.getSelectionModel().select(o));
+                    if (overlays.getItems().equals(fresh)) {
+                        return;
                     }
+                    String wanted = chosenOverlay;
+                    overlays.getItems().setAll(fresh);
+                    fresh.stream()
+                            .filter(o -> o.client().equals(wanted))
+                            .findFirst()
+                            .ifPresent(o -> overlays.getSelectionModel().select(o));
                 },
                 this::failed);
     }

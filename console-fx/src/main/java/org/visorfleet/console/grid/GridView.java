@@ -90,7 +90,9 @@ public final class GridView implements ConsoleView {
         cancel.setOnAction(e -> cancelSelected());
         jobs.getSelectionModel().selectedItemProperty().addListener((p, was, now) -> {
             cancel.setDisable(now == null || !now.status().equals("running"));
-            loadUnits();
+            if (now != null) { // null while a refresh replaces the rows: the units stay until then
+                loadUnits();
+            }
         });
         status.setId("gridStatus");
         status.setAccessibleText("Grid status");
@@ -253,6 +255,14 @@ public final class GridView implements ConsoleView {
     }
 
     private void showJobs(List<Job> fresh) {
+        status.setText(fresh.size() + " job(s); updated "
+                + DateTimeFormatter.ofPattern("HH:mm:ss").format(java.time.LocalTime.now()));
+        if (jobs.getItems().equals(fresh)) {
+            return;
+        }
+        if (fresh.isEmpty()) {
+            units.getItems().clear();
+        }
         Job selected = jobs.getSelectionModel().getSelectedItem();
         jobs.getItems().setAll(fresh);
         if (selected != null) {
@@ -261,8 +271,6 @@ public final class GridView implements ConsoleView {
         } else {
             jobs.getSelectionModel().selectFirst();
         }
-        status.setText(fresh.size() + " job(s); updated "
-                + DateTimeFormatter.ofPattern("HH:mm:ss").format(java.time.LocalTime.now()));
     }
 
     private void showCredit(List<Agent> agents) {
@@ -297,7 +305,9 @@ public final class GridView implements ConsoleView {
                         stdoutPreviews.clear(); // a bound; the shown units' previews are fetched again
                     }
                     stdoutPreviews.putAll(loaded.previews());
-                    units.getItems().setAll(loaded.units());
+                    if (!loaded.previews().isEmpty() || !units.getItems().equals(loaded.units())) {
+                        units.getItems().setAll(loaded.units());
+                    }
                 },
                 this::failed);
     }

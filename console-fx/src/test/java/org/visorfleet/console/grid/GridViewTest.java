@@ -46,6 +46,7 @@ class GridViewTest {
     static Path temp;
 
     static TestFleet fleet;
+    static final java.util.List<Object> KEEP = new java.util.ArrayList<>();
     static Path program;
 
     @TempDir
@@ -56,9 +57,16 @@ class GridViewTest {
 
     @BeforeAll
     static void startFleet() throws Exception {
+        java.util.logging.Logger grid = java.util.logging.Logger.getLogger("org.visorfleet.agent.grid");
+        grid.setLevel(java.util.logging.Level.FINE);
+        java.util.logging.ConsoleHandler handler = new java.util.logging.ConsoleHandler();
+        handler.setLevel(java.util.logging.Level.FINE);
+        grid.addHandler(handler);
+        KEEP.add(grid);
         fleet = TestFleet.start(temp);
         fleet.addGridAgent("grid-pc-01");
         fleet.addGridAgent("grid-pc-02");
+        awaitIdleAgents(2);
         program = temp.resolve("exec-min.elf");
         try (InputStream elf = GridViewTest.class.getResourceAsStream("/org/visorfleet/grid/elf/exec-min.elf")) {
             Files.copy(elf, program);
@@ -91,10 +99,17 @@ class GridViewTest {
         Fx.waitFor("submitted", () -> text(robot, "#submitStatus").startsWith("Job "));
         long id = Long.parseLong(text(robot, "#submitStatus").split(" ")[1]);
 
-        Fx.waitFor(
-                "the job done",
-                Duration.ofSeconds(60),
-                () -> job(robot, id) != null && job(robot, id).status().equals("done"));
+        try {
+            Fx.waitFor(
+                    "the job done",
+                    Duration.ofSeconds(60),
+                    () -> job(robot, id) != null && job(robot, id).status().equals("done"));
+        } catch (AssertionError e) {
+            throw new AssertionError(
+                    e.getMessage() + "; the view shows " + job(robot, id) + " and says " + text(robot, "#gridStatus")
+                            + "; the server has " + serverUnits(id),
+                    e);
+        }
         Job done = job(robot, id);
         assertEquals(2, done.unitsValid(), done::toString);
         assertEquals(1.0, done.progress());
@@ -163,6 +178,36 @@ class GridViewTest {
         robot.interact(() -> robot.lookup("#cancelJob").queryButton().fire());
         Fx.waitFor("the job cancelled", () -> job(robot, id).status().equals("cancelled"));
         assertTrue(robot.lookup("#cancelJob").queryButton().isDisabled());
+    }
+
+    /** Waits until {@code n} agents are connected and say their desktop is idle: work reaches them at once. */
+    static void awaitIdleAgents(int n) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (ApiClient api = fleet.admin()) {
+            while (true) {
+                int idle = 0;
+                for (var agent : api.get("/api/v1/grid/agents").body().get("items")) {
+                    idle += agent.path("status").path("idle").asBoolean(false) ? 1 : 0;
+                }
+                if (idle == n) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("agents not idle for the grid: "
+                            + api.get("/api/v1/grid/agents").text());
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    static String serverUnits(long id) {
+        try (ApiClient api = fleet.admin()) {
+            return api.get("/api/v1/jobs").text() + " "
+                    + api.get("/api/v1/jobs/" + id + "/units").text();
+        } catch (Exception e) {
+            return e.toString();
+        }
     }
 
     @SuppressWarnings("unchecked")
