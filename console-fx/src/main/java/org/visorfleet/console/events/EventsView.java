@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.value.ChangeListener;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.collections.transformation.FilteredList;
@@ -31,6 +32,7 @@ import org.visorfleet.console.Background;
 import org.visorfleet.console.ConsoleView;
 import org.visorfleet.console.Workspace;
 import org.visorfleet.console.api.ApiException;
+import org.visorfleet.console.api.EventFeed;
 import org.visorfleet.console.api.FleetEvent;
 
 /**
@@ -56,6 +58,13 @@ public final class EventsView implements ConsoleView {
     private final Workspace workspace;
     private final int pageSize;
     private final Consumer<FleetEvent> listener = this::arrived;
+    /** The stream delivers only what happens after it went live: what came before is fetched. */
+    private final ChangeListener<EventFeed.State> streamState = (property, was, now) -> {
+        if (now == EventFeed.State.LIVE) {
+            fillGap();
+        }
+    };
+
     private final ObservableList<FleetEvent> loaded = FXCollections.observableArrayList();
     private final FilteredList<FleetEvent> shown = new FilteredList<>(loaded);
     private final Set<Long> ids = new HashSet<>();
@@ -141,12 +150,14 @@ public final class EventsView implements ConsoleView {
     @Override
     public void start() {
         workspace.events().subscribe(listener);
+        workspace.events().stateProperty().addListener(streamState);
         reload();
     }
 
     @Override
     public void stop() {
         workspace.events().unsubscribe(listener);
+        workspace.events().stateProperty().removeListener(streamState);
         generation++;
     }
 
@@ -230,16 +241,17 @@ public final class EventsView implements ConsoleView {
         loading = true;
         loadOlder.setDisable(true);
         status.setText("Loading…");
-        Background.run(() -> workspace.session().get(path), page -> received(asked, page), failure -> {
-            if (asked == generation) {
-                loading = false;
-                loadOlder.setDisable(loaded.isEmpty() && !more);
-                status.setText("Could not load events: " + failure.getMessage());
-            }
-        });
+        Background.run(
+                () -> workspace.session().get(path), page -> received(asked, page, cursor.isEmpty()), failure -> {
+                    if (asked == generation) {
+                        loading = false;
+                        loadOlder.setDisable(loaded.isEmpty() && !more);
+                        status.setText("Could not load events: " + failure.getMessage());
+                    }
+                });
     }
 
-    private void received(long asked, JsonNode page) {
+    private void received(long asked, JsonNode page, boolean newest) {
         if (asked != generation) {
             return; // the filter changed while this page was on its way
         }
@@ -266,6 +278,40 @@ public final class EventsView implements ConsoleView {
         loaded.setAll(merged);
         loadOlder.setDisable(!more);
         showStatus();
+        if (newest) {
+            fillGap(); // events recorded after this page and before the stream went live
+        }
+    }
+
+    /**
+     * Fetches the events after the newest one loaded (oldest first), so nothing is missing between a
+     * page and the live stream, or while the stream was reconnecting.
+     */
+    private void fillGap() {
+        if (loaded.isEmpty()) {
+            return; // the newest page is on its way and fills the gap when it arrives
+        }
+        long asked = generation;
+        String path = "/api/v1/events?" + filter.serverQuery() + "order=asc&after="
+                + loaded.getFirst().id() + "&limit=1000";
+        Background.run(() -> workspace.session().get(path), page -> filled(asked, page), failure -> {});
+    }
+
+    private void filled(long asked, JsonNode page) {
+        if (asked != generation) {
+            return;
+        }
+        try {
+            for (JsonNode item : page.path("items")) {
+                arrived(FleetEvent.parse(item.toString()));
+            }
+        } catch (ApiException e) {
+            status.setText("The server sent an event the console cannot read: " + e.getMessage());
+            return;
+        }
+        if (page.hasNonNull("next")) {
+            fillGap();
+        }
     }
 
     private void arrived(FleetEvent event) {
