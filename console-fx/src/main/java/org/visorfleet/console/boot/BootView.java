@@ -39,7 +39,7 @@ import org.visorfleet.console.boot.BootRows.Overlay;
  * (with "Reset to golden" behind a confirmation that names the client and says its changes are
  * lost; a client the server still sees using its disk needs a second, forced confirmation), and the
  * network-booting machines with Approve (into a group) and Ignore. Fetched again every
- * {@link #PERIOD} while started and at once on boot-related events.
+ * {@link #PERIOD} while shown and at once on boot-related events.
  *
  * <p>Node ids: {@code exportsTable}, {@code overlaysTable}, {@code resetOverlay}, {@code bootClientsTable},
  * {@code approveGroup}, {@code approveName}, {@code approveBoot}, {@code ignoreBoot}, {@code bootRefresh},
@@ -158,7 +158,11 @@ public final class BootView implements ConsoleView {
         poller = Thread.ofVirtual().name("boot-poller").start(() -> {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
-                    Platform.runLater(this::refreshNow);
+                    Platform.runLater(() -> {
+                        if (root.getScene() != null) { // only while shown
+                            refreshNow();
+                        }
+                    });
                     Thread.sleep(PERIOD);
                 }
             } catch (InterruptedException e) {

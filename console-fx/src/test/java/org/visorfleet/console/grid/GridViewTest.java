@@ -46,7 +46,6 @@ class GridViewTest {
     static Path temp;
 
     static TestFleet fleet;
-    static final java.util.List<Object> KEEP = new java.util.ArrayList<>();
     static Path program;
 
     @TempDir
@@ -57,12 +56,6 @@ class GridViewTest {
 
     @BeforeAll
     static void startFleet() throws Exception {
-        java.util.logging.Logger grid = java.util.logging.Logger.getLogger("org.visorfleet.agent.grid");
-        grid.setLevel(java.util.logging.Level.FINE);
-        java.util.logging.ConsoleHandler handler = new java.util.logging.ConsoleHandler();
-        handler.setLevel(java.util.logging.Level.FINE);
-        grid.addHandler(handler);
-        KEEP.add(grid);
         fleet = TestFleet.start(temp);
         fleet.addGridAgent("grid-pc-01");
         fleet.addGridAgent("grid-pc-02");
