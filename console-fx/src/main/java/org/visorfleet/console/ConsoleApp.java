@@ -20,9 +20,12 @@ import javafx.stage.Stage;
 import javafx.util.Duration;
 import org.visorfleet.console.api.KnownServers;
 import org.visorfleet.console.api.Session;
+import org.visorfleet.console.boot.BootView;
 import org.visorfleet.console.clients.ClientsView;
 import org.visorfleet.console.connect.ConnectView;
 import org.visorfleet.console.dashboard.DashboardView;
+import org.visorfleet.console.events.EventsView;
+import org.visorfleet.console.grid.GridView;
 import org.visorfleet.console.terminal.TerminalWindow;
 
 /**
@@ -50,8 +53,11 @@ public final class ConsoleApp extends Application {
 
     /** The sections of the signed-in console, in navigation order. */
     static final List<Function<Workspace, ConsoleView>> SECTIONS = List.of(
-            workspace -> new DashboardView(workspace.session()),
-            workspace -> new ClientsView(workspace, client -> TerminalWindow.open(workspace, client)));
+            workspace -> new DashboardView(workspace),
+            workspace -> new ClientsView(workspace, client -> TerminalWindow.open(workspace, client)),
+            workspace -> new GridView(workspace),
+            workspace -> new BootView(workspace),
+            workspace -> new EventsView(workspace));
 
     private ConnectView connectView;
 

@@ -67,6 +67,13 @@ public final class GridWorker implements GridPort, AutoCloseable {
     private long lastSentAt;
     private final Thread monitor;
     private final Thread uploader;
+    /**
+     * Set when a result is stored, cleared by the uploader before it reads the outbox. The flag, not
+     * the park permit alone, says there is work: a permit given while the uploader waits inside its
+     * HTTP client is consumed there, and the result would wait for the next minute's pass.
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean resultStored =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     /** One accepted replica. */
     private static final class Unit {
@@ -348,6 +355,7 @@ public final class GridWorker implements GridPort, AutoCloseable {
                     e.getMessage());
             return;
         }
+        resultStored.set(true);
         java.util.concurrent.locks.LockSupport.unpark(uploader);
     }
 
@@ -379,6 +387,7 @@ public final class GridWorker implements GridPort, AutoCloseable {
         long backoff = 1_000;
         while (!closed) {
             boolean failed = false;
+            resultStored.set(false);
             try {
                 List<Long> pending = outbox.pending();
                 Optional<URI> to = server.get();
@@ -399,6 +408,9 @@ public final class GridWorker implements GridPort, AutoCloseable {
                 return;
             }
             backoff = failed ? Math.min(30_000, backoff * 2) : 1_000;
+            if (!failed && resultStored.get()) {
+                continue; // stored while this pass was sending: send it now
+            }
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(failed ? backoff : 60_000));
         }
     }

@@ -115,7 +115,7 @@ class ClientsScaleTest {
     static void startFleet() throws Exception {
         long start = System.nanoTime();
         long[] seeded = new long[1];
-        fleet = TestFleet.start(temp, c -> {
+        fleet = TestFleet.startSeeded(temp, c -> {
             long t = System.nanoTime();
             seed(c);
             seeded[0] = System.nanoTime() - t;

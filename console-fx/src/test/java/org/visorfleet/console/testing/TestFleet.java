@@ -11,9 +11,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.visorfleet.agent.Agent;
 import org.visorfleet.agent.AgentData;
 import org.visorfleet.agent.enroll.AgentEnroller;
+import org.visorfleet.agent.grid.GridSettings;
+import org.visorfleet.agent.grid.WorkRunner;
 import org.visorfleet.agent.link.LinkListener;
 import org.visorfleet.agent.link.ServerLink;
 import org.visorfleet.common.pki.Fingerprints;
@@ -47,7 +50,7 @@ public final class TestFleet implements AutoCloseable {
 
     /** A server in {@code dir}/server with {@code agentNames} enrolled and online. */
     public static TestFleet start(Path dir, String... agentNames) throws Exception {
-        return start(dir, connection -> {}, agentNames);
+        return start(dir, NO_SEED, UnaryOperator.identity(), agentNames);
     }
 
     /** Rows written straight into a new server's database, in one transaction, before the server starts. */
@@ -56,24 +59,42 @@ public final class TestFleet implements AutoCloseable {
         void into(Connection connection) throws SQLException;
     }
 
+    private static final Seed NO_SEED = connection -> {};
+
     /**
      * A server in {@code dir}/server whose database {@code seed} filled first (e.g. a hundred thousand
      * client rows, far quicker than enrolling them), with {@code agentNames} enrolled and online.
      */
-    public static TestFleet start(Path dir, Seed seed, String... agentNames) throws Exception {
+    public static TestFleet startSeeded(Path dir, Seed seed, String... agentNames) throws Exception {
+        return start(dir, seed, UnaryOperator.identity(), agentNames);
+    }
+
+    /**
+     * A server in {@code dir}/server with {@code agentNames} enrolled and online; {@code options} adds
+     * to the loopback defaults (e.g. {@code withBoot} for an AoE link).
+     */
+    public static TestFleet startWith(Path dir, UnaryOperator<FleetServer.Options> options, String... agentNames)
+            throws Exception {
+        return start(dir, NO_SEED, options, agentNames);
+    }
+
+    private static TestFleet start(
+            Path dir, Seed seed, UnaryOperator<FleetServer.Options> options, String... agentNames) throws Exception {
         Path data = dir.resolve("server");
         ServerInit.initialize(data, PASSWORD, List.of("localhost", "127.0.0.1"), null);
-        try (Database database = Database.open(Database.h2Url(data), 2)) {
-            database.transaction(connection -> {
-                seed.into(connection);
-                return null;
-            });
+        if (seed != NO_SEED) {
+            try (Database database = Database.open(Database.h2Url(data), 2)) {
+                database.transaction(connection -> {
+                    seed.into(connection);
+                    return null;
+                });
+            }
         }
-        FleetServer server = FleetServer.start(FleetServer.Options.of(data)
+        FleetServer server = FleetServer.start(options.apply(FleetServer.Options.of(data)
                 .withSsh(0, null)
                 .withBindHost("127.0.0.1")
                 .withPort(0)
-                .withWarmup(Duration.ZERO));
+                .withWarmup(Duration.ZERO)));
         TestFleet fleet = new TestFleet(dir, server);
         for (String name : agentNames) {
             fleet.addAgent(name);
@@ -91,6 +112,19 @@ public final class TestFleet implements AutoCloseable {
      * agent's {@code DATA/remote.json} before it starts: how its SSH server and remote actions behave.
      */
     public Agent addAgent(String name, String remoteJson) throws Exception {
+        return addAgent(name, remoteJson, null);
+    }
+
+    /**
+     * Enrolls an agent named {@code name} that is idle for the grid at once (no wait for quiet, any CPU
+     * load), so it runs grid work as soon as the server hands it out.
+     */
+    public Agent addGridAgent(String name) throws Exception {
+        return addAgent(
+                name, null, GridSettings.DEFAULTS.withIdleAfterSeconds(0).withMaxLoad(1));
+    }
+
+    private Agent addAgent(String name, String remoteJson, GridSettings grid) throws Exception {
         Path agentDir = dir.resolve("agent-" + name);
         try (ApiClient api = admin()) {
             AgentEnroller.enroll(URI.create(server.url()), api.enrollmentToken(null), agentDir, name);
@@ -99,7 +133,10 @@ public final class TestFleet implements AutoCloseable {
         if (remoteJson != null) {
             Files.writeString(data.remoteSettings(), remoteJson);
         }
-        Agent agent = Agent.open(data, List.of(), ServerLink.Timing.defaults(), LinkListener.NONE);
+        Agent agent = grid == null
+                ? Agent.open(data, List.of(), ServerLink.Timing.defaults(), LinkListener.NONE)
+                : Agent.open(
+                        data, List.of(), ServerLink.Timing.defaults(), LinkListener.NONE, grid, WorkRunner.SANDBOX);
         agents.add(agent);
         agentThreads.add(Thread.ofVirtual().name("agent-" + name).start(() -> {
             try {
