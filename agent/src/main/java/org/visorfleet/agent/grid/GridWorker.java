@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
@@ -72,8 +73,7 @@ public final class GridWorker implements GridPort, AutoCloseable {
      * the park permit alone, says there is work: a permit given while the uploader waits inside its
      * HTTP client is consumed there, and the result would wait for the next minute's pass.
      */
-    private final java.util.concurrent.atomic.AtomicBoolean resultStored =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean resultStored = new AtomicBoolean();
 
     /** One accepted replica. */
     private static final class Unit {
