@@ -105,6 +105,8 @@ final class DemoCli implements Callable<Integer> {
         out.println("  SSH       bastion on localhost:" + fleet.sshPort() + " (host key " + fleet.sshHostKey() + ")");
         out.println(
                 "  AoE       golden image as " + fleet.exportAddress() + " on " + String.join(", ", fleet.aoeLinks()));
+        out.println("  boot      " + fleet.bootScripts() + "   (thin client " + DemoFleet.THIN_CLIENT
+                + " is waiting for approval)");
         out.println("  agents    " + String.join(" ", fleet.agentNames()));
         out.println("  grid job  " + fleet.jobId() + " (demo-primes)");
         out.println("  CLI       export VISORFLEET_SERVER=" + fleet.url() + " VISORFLEET_PASSWORD=$(cat "

@@ -7,6 +7,10 @@ import java.io.PrintWriter;
 import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +29,10 @@ import org.visorfleet.agent.grid.WorkRunner;
 import org.visorfleet.agent.link.LinkListener;
 import org.visorfleet.agent.link.ServerLink;
 import org.visorfleet.agent.remote.RemoteSettings;
+import org.visorfleet.aoe.codec.MacAddress;
+import org.visorfleet.aoe.initiator.AoeDisk;
+import org.visorfleet.aoe.initiator.AoeInitiator;
+import org.visorfleet.aoe.transport.UdpEthernetTransport;
 import org.visorfleet.common.pki.Fingerprints;
 import org.visorfleet.common.pki.Pem;
 import org.visorfleet.server.FleetServer;
@@ -34,7 +42,8 @@ import org.visorfleet.server.init.ServerInit;
 /**
  * A complete local fleet for trying visorfleet on one machine, in one fresh directory: a server with
  * embedded H2, its SSH bastion and its AoE target (Ethernet-in-UDP on loopback), a golden image
- * published and exported, desktop agents enrolled and running (in this JVM, each with its own data
+ * published and exported, a thin client that asked to boot and wrote to its overlay, desktop agents
+ * enrolled and running (in this JVM, each with its own data
  * directory, certificate and mutual-TLS link), and a grid job of the bundled RISC-V program running
  * on them. Everything listens on loopback only and on free ports.
  *
@@ -48,6 +57,7 @@ public final class DemoFleet implements AutoCloseable {
 
     static final String GOLDEN_IMAGE = "golden";
     static final long GOLDEN_SIZE = 64L << 20;
+    static final String THIN_CLIENT = "52:54:00:de:30:01";
 
     /**
      * What to bring up.
@@ -126,6 +136,11 @@ public final class DemoFleet implements AutoCloseable {
         ApiSession api = admin();
         exportAddress = exportGoldenImage(api);
         step(progress, "golden image exported as AoE " + exportAddress + " on " + String.join(", ", aoeLinks()));
+        bootThinClient();
+        step(
+                progress,
+                "thin client " + THIN_CLIENT + " asked for its boot script and wrote to its overlay of "
+                        + exportAddress);
         for (int i = 1; i <= settings.agents(); i++) {
             String name = "desk-%02d".formatted(i);
             startAgent(api, name);
@@ -171,6 +186,36 @@ public final class DemoFleet implements AutoCloseable {
         Map<String, Object> export = new LinkedHashMap<>();
         export.put("image", GOLDEN_IMAGE);
         return api.post("/api/v1/exports", export).get("address").asText();
+    }
+
+    /**
+     * What a network-booting thin client does first, done here with the real protocols: it asks the
+     * boot-script endpoint for its iPXE script (the server records it, awaiting approval), then
+     * writes a sector of the golden image over AoE, which lands in its own copy-on-write overlay.
+     */
+    private void bootThinClient() throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            http.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    "http://127.0.0.1:" + server.bootHttpPort() + "/boot/ipxe?mac=" + THIN_CLIENT))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+        }
+        InetSocketAddress target = AoeCli.hostPort(aoeLinks().getFirst().substring("udp:".length()));
+        UdpEthernetTransport transport =
+                UdpEthernetTransport.open(new InetSocketAddress("127.0.0.1", 0), MacAddress.of(THIN_CLIENT));
+        try (AoeInitiator initiator = new AoeInitiator(transport, target)) {
+            List<AoeInitiator.Discovered> found = initiator.discover(1, 0, Duration.ofSeconds(2));
+            if (found.isEmpty()) {
+                throw new IOException("the golden image does not answer over AoE on " + target);
+            }
+            AoeDisk disk = initiator.open(found.getFirst());
+            byte[] sector = new byte[512];
+            byte[] note = ("written by thin client " + THIN_CLIENT).getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(note, 0, sector, 0, note.length);
+            disk.write(2048, ByteBuffer.wrap(sector), 1);
+            disk.flush();
+        }
     }
 
     private void startAgent(ApiSession api, String name) throws Exception {
@@ -270,6 +315,11 @@ public final class DemoFleet implements AutoCloseable {
     /** Where the AoE target serves, e.g. {@code udp:127.0.0.1:40231}. */
     public List<String> aoeLinks() {
         return server.aoeLinks();
+    }
+
+    /** iPXE boot scripts: {@code http://127.0.0.1:PORT/boot/ipxe?mac=MAC}. */
+    public String bootScripts() {
+        return "http://127.0.0.1:" + server.bootHttpPort() + "/boot/ipxe?mac=MAC";
     }
 
     /** The golden image's AoE address, e.g. {@code e1.0}. */

@@ -14,10 +14,13 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.Scene;
 import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.MenuBar;
+import javafx.scene.control.TableView;
 import javafx.scene.image.PixelReader;
 import javafx.scene.image.WritableImage;
+import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -91,6 +94,8 @@ class ScreenshotsTest {
             taken.add(shoot(fileName(robot, nav)));
         }
 
+        taken.addAll(clientDetailAndTerminal(nav));
+
         robot.interact(() -> nav.getSelectionModel().select(0));
         CheckMenuItem dark = (CheckMenuItem) robot.lookup(".menu-bar")
                 .queryAs(MenuBar.class)
@@ -108,6 +113,44 @@ class ScreenshotsTest {
         }
     }
 
+    /** The first client's detail (Enter on its row), then a terminal on it through the bastion. */
+    private List<Path> clientDetailAndTerminal(ListView<?> nav) throws Exception {
+        robot.interact(() -> nav.getSelectionModel().select(1));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#clientsTable")
+                .tryQuery()
+                .map(table -> !((TableView<?>) table).getItems().isEmpty())
+                .orElse(false));
+        Thread.sleep(1000);
+        TableView<?> table = robot.lookup("#clientsTable").queryTableView();
+        robot.interact(() -> {
+            table.getSelectionModel().clearAndSelect(0);
+            table.getFocusModel().focus(0);
+            table.requestFocus();
+        });
+        robot.type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#inventory")
+                .tryQuery()
+                .isPresent());
+        Thread.sleep(2500);
+        Path detail = shoot("client-detail");
+
+        robot.interact(() -> robot.lookup("#openTerminal").queryButton().fire());
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> robot.lookup("#terminalStatus")
+                .tryQuery()
+                .map(status -> ((Label) status).getText().contains("Connected"))
+                .orElse(false));
+        Stage terminal = (Stage) robot.lookup("#terminal").query().getScene().getWindow();
+        Thread.sleep(1000);
+        robot.clickOn("#terminal");
+        robot.write("ls --color=always -F / && echo $((6*7)) bytes of wisdom");
+        robot.type(KeyCode.ENTER);
+        Thread.sleep(2500);
+        Path shot = shoot("terminal", terminal.getScene());
+        robot.interact(terminal::close);
+        robot.interact(() -> robot.lookup("#closeDetail").queryButton().fire());
+        return List.of(detail, shot);
+    }
+
     /** {@code section-TITLE}, from the selected navigation cell's text. */
     private static String fileName(FxRobot robot, ListView<?> nav) {
         String title = ((javafx.scene.control.ListCell<?>)
@@ -118,7 +161,10 @@ class ScreenshotsTest {
 
     /** Writes the window's scene as {@code NAME.png} into target/screenshots (and the requested directory). */
     private Path shoot(String name) throws Exception {
-        Scene scene = stage.getScene();
+        return shoot(name, stage.getScene());
+    }
+
+    private Path shoot(String name, Scene scene) throws Exception {
         WritableImage[] image = new WritableImage[1];
         robot.interact(() -> image[0] = scene.snapshot(null));
         BufferedImage picture = toBufferedImage(image[0]);

@@ -148,6 +148,15 @@ public final class DashboardView implements ConsoleView {
             data.add(new XYChart.Data<>(p.epochSecond(), p.value()));
         }
         chart.getData().getFirst().getData().setAll(data);
+        // A fixed window ending now (at least five minutes), so one sample does not stretch the axis.
+        long now = Instant.now().getEpochSecond();
+        long first = points.isEmpty() ? now : points.getFirst().epochSecond();
+        long span = Math.max(300, now - first);
+        NumberAxis time = (NumberAxis) chart.getXAxis();
+        time.setAutoRanging(false);
+        time.setLowerBound(now - span);
+        time.setUpperBound(now + span / 20);
+        time.setTickUnit(span / 5.0);
     }
 
     @Override

@@ -172,11 +172,11 @@ public final class EventsView implements ConsoleView {
         table.setPlaceholder(new Label("No events"));
         table.getColumns()
                 .setAll(List.of(
-                        column("Time", 150, e -> TIME.format(e.instant())),
-                        column("Type", 160, FleetEvent::type),
+                        column("Time", 165, e -> TIME.format(e.instant())),
+                        column("Type", 150, FleetEvent::type),
                         column("Actor", 130, FleetEvent::actor),
                         column("Client", 110, FleetEvent::client),
-                        column("Detail", 380, FleetEvent::detail),
+                        column("Detail", 400, FleetEvent::detail),
                         column("Server", 110, FleetEvent::server)));
         table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
     }
