@@ -1,12 +1,9 @@
 package org.visorfleet.console.boot;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.visorfleet.console.api.ApiException;
 
 /** The boot service's rows as the API gives them ({@code docs/api.md}, "Boot"), read from its JSON. */
 final class BootRows {
@@ -43,22 +40,6 @@ final class BootRows {
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Machine(
             String mac, String status, String name, String group, String client, String lastAddress, long boots) {}
-
-    /** The {@code items} of a listing as {@code type}. */
-    static <T> List<T> items(JsonNode reply, Class<T> type) throws ApiException {
-        List<T> out = new ArrayList<>();
-        try {
-            for (JsonNode item : reply.path("items")) {
-                out.add(JSON.treeToValue(item, type));
-            }
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            throw new ApiException(
-                    0,
-                    "the server's " + type.getSimpleName().toLowerCase(Locale.ROOT) + " list cannot be read: "
-                            + e.getMessage());
-        }
-        return out;
-    }
 
     /** {@code bytes} as B, KiB, MiB or GiB. */
     static String size(long bytes) {

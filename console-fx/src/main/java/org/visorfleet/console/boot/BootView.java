@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -27,9 +26,11 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.visorfleet.console.Background;
 import org.visorfleet.console.ConsoleView;
+import org.visorfleet.console.Poller;
 import org.visorfleet.console.Workspace;
 import org.visorfleet.console.api.ApiException;
 import org.visorfleet.console.api.FleetEvent;
+import org.visorfleet.console.api.Listing;
 import org.visorfleet.console.boot.BootRows.Export;
 import org.visorfleet.console.boot.BootRows.Machine;
 import org.visorfleet.console.boot.BootRows.Overlay;
@@ -67,7 +68,7 @@ public final class BootView implements ConsoleView {
     private final Label status = new Label();
     private final VBox root = new VBox(8);
     private final Consumer<FleetEvent> listener = this::arrived;
-    private Thread poller;
+    private Poller poller;
     /** The MAC of the overlay the user selected last: kept while a refresh replaces the rows. */
     private String chosenOverlay;
 
@@ -155,18 +156,9 @@ public final class BootView implements ConsoleView {
     @Override
     public void start() {
         workspace.events().subscribe(listener);
-        poller = Thread.ofVirtual().name("boot-poller").start(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Platform.runLater(() -> {
-                        if (root.getScene() != null) { // only while shown
-                            refreshNow();
-                        }
-                    });
-                    Thread.sleep(PERIOD);
-                }
-            } catch (InterruptedException e) {
-                // stop() was called: the view is gone.
+        poller = Poller.every(PERIOD, "boot-poller", () -> {
+            if (root.getScene() != null) { // only while shown
+                refreshNow();
             }
         });
     }
@@ -175,7 +167,7 @@ public final class BootView implements ConsoleView {
     public void stop() {
         workspace.events().unsubscribe(listener);
         if (poller != null) {
-            poller.interrupt();
+            poller.stop();
         }
     }
 
@@ -258,11 +250,11 @@ public final class BootView implements ConsoleView {
 
     private void refreshNow() {
         Background.run(
-                () -> BootRows.items(workspace.session().get("/api/v1/exports"), Export.class),
+                () -> Listing.items(workspace.session().get("/api/v1/exports"), Export.class),
                 this::showExports,
                 this::failed);
         Background.run(
-                () -> BootRows.items(workspace.session().get("/api/v1/boot/clients"), Machine.class),
+                () -> Listing.items(workspace.session().get("/api/v1/boot/clients"), Machine.class),
                 this::showMachines,
                 this::failed);
     }
@@ -312,7 +304,7 @@ public final class BootView implements ConsoleView {
             return;
         }
         Background.run(
-                () -> BootRows.items(
+                () -> Listing.items(
                         workspace.session().get("/api/v1/exports/" + encode(address) + "/overlays"), Overlay.class),
                 fresh -> {
                     if (!address.equals(selectedExport())) {

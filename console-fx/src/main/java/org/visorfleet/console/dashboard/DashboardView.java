@@ -8,7 +8,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.EnumMap;
 import java.util.Map;
-import javafx.application.Platform;
 import javafx.geometry.Insets;
 import javafx.scene.Parent;
 import javafx.scene.chart.LineChart;
@@ -24,6 +23,7 @@ import javafx.util.StringConverter;
 import org.visorfleet.console.Background;
 import org.visorfleet.console.ConsoleView;
 import org.visorfleet.console.LiveEvents;
+import org.visorfleet.console.Poller;
 import org.visorfleet.console.Workspace;
 import org.visorfleet.console.api.ClientStatus;
 import org.visorfleet.console.api.Session;
@@ -61,7 +61,7 @@ public final class DashboardView implements ConsoleView {
     private final Label status = new Label();
     private final Button refresh = new Button("_Refresh");
     private final VBox root = new VBox(16);
-    private Thread poller;
+    private Poller poller;
 
     /** A dashboard without live events (alerts are fetched at start and on Refresh only). */
     public DashboardView(Session session) {
@@ -173,16 +173,7 @@ public final class DashboardView implements ConsoleView {
     @Override
     public void start() {
         alerts.start();
-        poller = Thread.ofVirtual().name("dashboard-poller").start(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Platform.runLater(this::refreshNow);
-                    Thread.sleep(period);
-                }
-            } catch (InterruptedException e) {
-                // stop() was called: the view is gone.
-            }
-        });
+        poller = Poller.every(period, "dashboard-poller", this::refreshNow);
     }
 
     /** Stops the periodic refresh. */
@@ -190,7 +181,7 @@ public final class DashboardView implements ConsoleView {
     public void stop() {
         alerts.stop();
         if (poller != null) {
-            poller.interrupt();
+            poller.stop();
         }
     }
 

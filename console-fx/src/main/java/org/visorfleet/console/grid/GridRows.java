@@ -1,12 +1,8 @@
 package org.visorfleet.console.grid;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import org.visorfleet.console.api.ApiException;
 
 /** The grid's rows as the API gives them ({@code docs/api.md}, "Grid"), read from its JSON. */
 final class GridRows {
@@ -75,22 +71,6 @@ final class GridRows {
     /** A client's grid standing: credit is the instructions retired in valid results. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Agent(String name, long credit, int valid, int invalid, int errors, boolean flagged) {}
-
-    /** The {@code items} of a listing as {@code type}. */
-    static <T> List<T> items(JsonNode reply, Class<T> type) throws ApiException {
-        List<T> out = new ArrayList<>();
-        try {
-            for (JsonNode item : reply.path("items")) {
-                out.add(JSON.treeToValue(item, type));
-            }
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            throw new ApiException(
-                    0,
-                    "the server's " + type.getSimpleName().toLowerCase(Locale.ROOT) + " list cannot be read: "
-                            + e.getMessage());
-        }
-        return out;
-    }
 
     /** The first line(s) of {@code text} in one line, newlines shown as ⏎, at most {@code max} characters. */
     static String preview(String text, int max) {

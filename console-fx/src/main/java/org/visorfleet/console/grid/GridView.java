@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
@@ -33,9 +32,11 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import org.visorfleet.console.Background;
 import org.visorfleet.console.ConsoleView;
+import org.visorfleet.console.Poller;
 import org.visorfleet.console.Workspace;
 import org.visorfleet.console.api.ApiException;
 import org.visorfleet.console.api.FleetEvent;
+import org.visorfleet.console.api.Listing;
 import org.visorfleet.console.grid.GridRows.Agent;
 import org.visorfleet.console.grid.GridRows.Job;
 import org.visorfleet.console.grid.GridRows.Unit;
@@ -69,7 +70,7 @@ public final class GridView implements ConsoleView {
     private final VBox root = new VBox(10);
     private final Map<String, String> stdoutPreviews = new HashMap<>();
     private final Consumer<FleetEvent> listener = this::arrived;
-    private Thread poller;
+    private Poller poller;
 
     public GridView(Workspace workspace) {
         this.workspace = workspace;
@@ -123,18 +124,9 @@ public final class GridView implements ConsoleView {
     @Override
     public void start() {
         workspace.events().subscribe(listener);
-        poller = Thread.ofVirtual().name("grid-poller").start(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Platform.runLater(() -> {
-                        if (root.getScene() != null) { // only while shown
-                            refreshNow();
-                        }
-                    });
-                    Thread.sleep(PERIOD);
-                }
-            } catch (InterruptedException e) {
-                // stop() was called: the view is gone.
+        poller = Poller.every(PERIOD, "grid-poller", () -> {
+            if (root.getScene() != null) { // only while shown
+                refreshNow();
             }
         });
     }
@@ -143,7 +135,7 @@ public final class GridView implements ConsoleView {
     public void stop() {
         workspace.events().unsubscribe(listener);
         if (poller != null) {
-            poller.interrupt();
+            poller.stop();
         }
     }
 
@@ -247,9 +239,9 @@ public final class GridView implements ConsoleView {
 
     private void refreshNow() {
         Background.run(
-                () -> GridRows.items(workspace.session().get("/api/v1/jobs"), Job.class), this::showJobs, this::failed);
+                () -> Listing.items(workspace.session().get("/api/v1/jobs"), Job.class), this::showJobs, this::failed);
         Background.run(
-                () -> GridRows.items(workspace.session().get("/api/v1/grid/agents"), Agent.class),
+                () -> Listing.items(workspace.session().get("/api/v1/grid/agents"), Agent.class),
                 this::showCredit,
                 this::failed);
     }
@@ -293,7 +285,7 @@ public final class GridView implements ConsoleView {
         Set<String> known = Set.copyOf(stdoutPreviews.keySet());
         Background.run(
                 () -> {
-                    List<Unit> fresh = GridRows.items(workspace.session().get(path), Unit.class);
+                    List<Unit> fresh = Listing.items(workspace.session().get(path), Unit.class);
                     return new UnitsWithPreviews(fresh, fetchPreviews(job.id(), fresh, known));
                 },
                 loaded -> {
