@@ -82,7 +82,11 @@ final class DemoCli implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         printSummary(fleet, out);
-        if (noGui) {
+        boolean display = System.getenv("DISPLAY") != null || System.getenv("WAYLAND_DISPLAY") != null;
+        if (!noGui && !display) {
+            out.println("No display (neither DISPLAY nor WAYLAND_DISPLAY is set): running as with --no-gui.");
+        }
+        if (noGui || !display) {
             out.println("Ctrl+C stops the demo; " + dir + " stays for a look afterwards.");
             out.flush();
             stopped.await();
