@@ -90,6 +90,36 @@ class PtyTest {
         return Pty.spawn(List.of("/bin/sh", "-c", script), ENV, ROOT, 80, 24);
     }
 
+    /** Waits until {@code parent} has a child process named {@code name} (from /proc/PID/stat). */
+    private static void awaitChild(long parent, String name) throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+                boolean found = processes
+                        .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                        .anyMatch(p -> isChild(p.resolve("stat"), parent, name));
+                if (found) {
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+        fail("no child " + name + " of " + parent + " within " + PATIENCE);
+    }
+
+    /** Whether {@code /proc/PID/stat} says "PID (name) STATE parent ...". */
+    private static boolean isChild(Path stat, long parent, String name) {
+        try {
+            String line = Files.readString(stat);
+            int open = line.indexOf('(');
+            int close = line.lastIndexOf(')');
+            String[] rest = line.substring(close + 2).split(" ");
+            return line.substring(open + 1, close).equals(name) && Long.parseLong(rest[1]) == parent;
+        } catch (IOException | RuntimeException e) {
+            return false; // the process ended while we looked
+        }
+    }
+
     private static void type(Pty pty, String keys) throws IOException {
         pty.input().write(keys.getBytes(UTF_8));
         pty.input().flush();
@@ -186,6 +216,8 @@ class PtyTest {
             long start = System.nanoTime();
             type(pty, "echo sleep-$((1+1)); sleep 100\n");
             screen.await("sleep-2\r\n");
+            // A Ctrl-C that reaches the shell before sleep runs is the shell's to handle, not sleep's.
+            awaitChild(pty.pid(), "sleep");
             type(pty, "\u0003");
             // A line typed before the shell is back at its prompt may be discarded with the interrupt.
             screen.await("(?s)\\^C.*\\$ $");
