@@ -1,10 +1,6 @@
 package org.visorfleet.server.api;
 
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +18,6 @@ import org.visorfleet.server.fleet.Clients;
  * certificate's key). Both in OpenSSH form, as {@code known_hosts} holds them.
  */
 public final class SshRoutes {
-
-    private static final List<String> KEY_ALGORITHMS = List.of("EC", "RSA", "Ed25519");
 
     private final Supplier<AgentHub.SshEndpoint> bastion;
     private final Clients clients;
@@ -52,20 +46,8 @@ public final class SshRoutes {
     /** {@code {"name","hostKey"}}; 404 for an unknown client or one whose key the server never kept. */
     private Reply clientHostKey(Call call) throws Exception {
         String name = call.path(0);
-        String encoded =
+        PublicKey key =
                 clients.publicKey(name).orElseThrow(() -> Refusal.notFound("no host key known for client " + name));
-        return Reply.ok(Map.of("name", name, "hostKey", PublicKeyEntry.toString(decode(encoded))));
-    }
-
-    private static PublicKey decode(String base64) {
-        X509EncodedKeySpec spec = new X509EncodedKeySpec(Base64.getDecoder().decode(base64));
-        for (String algorithm : KEY_ALGORITHMS) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePublic(spec);
-            } catch (GeneralSecurityException e) {
-                // not this algorithm: try the next
-            }
-        }
-        throw new IllegalStateException("a stored client key is of no known algorithm");
+        return Reply.ok(Map.of("name", name, "hostKey", PublicKeyEntry.toString(key)));
     }
 }

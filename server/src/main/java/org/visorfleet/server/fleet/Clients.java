@@ -2,7 +2,11 @@ package org.visorfleet.server.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
+import java.security.spec.X509EncodedKeySpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -58,10 +63,14 @@ public final class Clients {
         }
     }
 
-    /** The certificate's public key as stored in {@code clients.public_key}: base64 SubjectPublicKeyInfo. */
+    /** The certificate's public key as stored in {@code clients.public_key}. */
     public static String publicKeyOf(X509Certificate certificate) {
-        return java.util.Base64.getEncoder()
-                .encodeToString(certificate.getPublicKey().getEncoded());
+        return encodeKey(certificate.getPublicKey());
+    }
+
+    /** A public key as {@code clients.public_key} holds it: base64 SubjectPublicKeyInfo. */
+    public static String encodeKey(PublicKey key) {
+        return Base64.getEncoder().encodeToString(key.getEncoded());
     }
 
     public void insert(Connection c, String name, Long groupId, String hostname, X509Certificate certificate)
@@ -141,16 +150,29 @@ public final class Clients {
     }
 
     /**
-     * The public key of a client's certificate (base64 SubjectPublicKeyInfo; also its SSH host key),
-     * empty if there is no such client or it enrolled before keys were kept.
+     * The public key of a client's certificate (also its SSH host key), empty if there is no such
+     * client or it enrolled before keys were kept.
      */
-    public Optional<String> publicKey(String name) throws SQLException {
-        return database.query(c -> {
+    public Optional<PublicKey> publicKey(String name) throws SQLException {
+        Optional<String> stored = database.query(c -> {
             try (PreparedStatement ps = Sql.prepare(c, "SELECT public_key FROM clients WHERE name = ?", List.of(name));
                     ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
             }
         });
+        return stored.map(Clients::decodeKey);
+    }
+
+    private static PublicKey decodeKey(String base64) {
+        X509EncodedKeySpec spec = new X509EncodedKeySpec(Base64.getDecoder().decode(base64));
+        for (String algorithm : List.of("EC", "RSA", "Ed25519")) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePublic(spec);
+            } catch (GeneralSecurityException e) {
+                // not this algorithm: try the next
+            }
+        }
+        throw new IllegalStateException("a stored client key is of no known algorithm");
     }
 
     public Identity requireIdentity(Connection c, String name) throws SQLException {

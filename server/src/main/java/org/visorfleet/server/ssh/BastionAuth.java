@@ -3,7 +3,6 @@ package org.visorfleet.server.ssh;
 import java.security.PublicKey;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.apache.sshd.common.session.Session;
@@ -90,7 +89,7 @@ final class BastionAuth implements PublickeyAuthenticator, PasswordAuthenticator
     }
 
     private Optional<Clients.Identity> agent(String serial, PublicKey key) throws Exception {
-        String offered = Base64.getEncoder().encodeToString(key.getEncoded());
+        String offered = Clients.encodeKey(key);
         return database.query(c -> {
             try (PreparedStatement ps = Sql.prepare(
                     c, "SELECT id, name, revoked_at, public_key FROM clients WHERE cert_serial = ?", List.of(serial))) {
