@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javafx.scene.Scene;
+import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
@@ -104,9 +105,11 @@ class EventsViewTest {
         }
         int onServer;
         long first;
+        java.util.Set<Long> serverIds = new java.util.TreeSet<>();
         try (ApiClient admin = fleet.admin()) {
-            onServer =
-                    admin.get("/api/v1/events?limit=1000").body().get("items").size();
+            var items = admin.get("/api/v1/events?limit=1000").body().get("items");
+            onServer = items.size();
+            items.forEach(i -> serverIds.add(i.get("id").asLong()));
             first = admin.get("/api/v1/events?order=asc&limit=1")
                     .body()
                     .get("items")
@@ -115,18 +118,25 @@ class EventsViewTest {
                     .asLong();
         }
         assertTrue(onServer > 2 * PAGE, "enough events for three pages: " + onServer);
-        while (!robot.lookup("#loadOlder").queryButton().isDisabled()) {
+        // The button is also disabled while a page is on its way: only the status says the log is all here.
+        while (!allLoaded(robot)) {
             int before = rows(robot).size();
             robot.interact(() -> robot.lookup("#loadOlder").queryButton().fire());
-            Fx.waitFor(
-                    "an older page",
-                    () -> rows(robot).size() > before
-                            || robot.lookup("#loadOlder").queryButton().isDisabled());
+            Fx.waitFor("an older page", () -> rows(robot).size() > before || allLoaded(robot));
         }
+        // The newest of them is this test's own login above: it comes by the live stream, in its own time.
+        Fx.waitFor("every event the server had", () -> rows(robot).size() >= onServer);
         List<FleetEvent> all = rows(robot);
         assertDescendingWithoutDuplicates(all);
-        assertTrue(all.size() >= onServer, all.size() + " rows, " + onServer + " on the server before");
+        serverIds.removeAll(all.stream().map(FleetEvent::id).toList());
+        assertTrue(
+                all.size() >= onServer,
+                all.size() + " rows, " + onServer + " on the server before; missing " + serverIds + " in " + all);
         assertEquals(first, all.getLast().id(), "down to the first event of the log");
+    }
+
+    static boolean allLoaded(FxRobot robot) {
+        return robot.lookup("#eventsStatus").queryAs(Label.class).getText().endsWith("all loaded");
     }
 
     @Test
