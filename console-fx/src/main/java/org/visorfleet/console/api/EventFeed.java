@@ -5,6 +5,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -56,7 +57,7 @@ public final class EventFeed implements AutoCloseable {
         onState.accept(State.CONNECTING);
         try {
             while (!closed && !session.hasEnded()) {
-                Closing closing = new Closing();
+                CountDownLatch closing = new CountDownLatch(1); // counted down when the socket closes or fails
                 try {
                     socket = session.api()
                             .http()
@@ -67,7 +68,7 @@ public final class EventFeed implements AutoCloseable {
                             .get(15, TimeUnit.SECONDS);
                     onState.accept(State.LIVE);
                     backoff = Duration.ofSeconds(1);
-                    while (!closing.await(PING)) {
+                    while (!closing.await(PING.toMillis(), TimeUnit.MILLISECONDS)) {
                         socket.sendPing(ByteBuffer.allocate(0));
                     }
                 } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -91,25 +92,12 @@ public final class EventFeed implements AutoCloseable {
         onState.accept(State.CLOSED);
     }
 
-    /** Counts down when the socket closes or fails. */
-    private static final class Closing {
-        private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-
-        void signal() {
-            done.countDown();
-        }
-
-        boolean await(Duration limit) throws InterruptedException {
-            return done.await(limit.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
     /** Reassembles text frames into events. */
     private final class Receiver implements WebSocket.Listener {
-        private final Closing closing;
+        private final CountDownLatch closing;
         private final StringBuilder partial = new StringBuilder();
 
-        Receiver(Closing closing) {
+        Receiver(CountDownLatch closing) {
             this.closing = closing;
         }
 
@@ -131,13 +119,13 @@ public final class EventFeed implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closing.signal();
+            closing.countDown();
             return null;
         }
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
-            closing.signal();
+            closing.countDown();
         }
     }
 

@@ -7,9 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.stream.Collectors;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Parent;
@@ -18,7 +16,6 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.HBox;
@@ -26,6 +23,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.visorfleet.console.Background;
 import org.visorfleet.console.ConsoleView;
+import org.visorfleet.console.Controls;
 import org.visorfleet.console.Poller;
 import org.visorfleet.console.Workspace;
 import org.visorfleet.console.api.ApiException;
@@ -117,7 +115,7 @@ public final class BootView implements ConsoleView {
 
         Label title = new Label("Boot");
         title.getStyleClass().add("title");
-        Label groupLabel = mnemonic("_Group", group);
+        Label groupLabel = Controls.mnemonicLabel("_Group", group);
         HBox overlayBar = new HBox(8, reset);
         HBox machineBar = new HBox(8, groupLabel, group, name, approve, ignore);
         machineBar.setAlignment(Pos.CENTER_LEFT);
@@ -126,12 +124,12 @@ public final class BootView implements ConsoleView {
         root.getChildren()
                 .addAll(
                         title,
-                        mnemonic("_Exports", exports),
+                        Controls.mnemonicLabel("_Exports", exports),
                         exports,
-                        mnemonic("Client _overlays of the selected export", overlays),
+                        Controls.mnemonicLabel("Client _overlays of the selected export", overlays),
                         overlays,
                         overlayBar,
-                        mnemonic("_Network-booting machines", machines),
+                        Controls.mnemonicLabel("_Network-booting machines", machines),
                         machines,
                         machineBar,
                         bottom);
@@ -177,25 +175,28 @@ public final class BootView implements ConsoleView {
         exports.setPlaceholder(new Label("No exports"));
         exports.getColumns()
                 .setAll(List.of(
-                        column("Address", 80, Export::address),
-                        column("Image", 120, Export::image),
-                        column("Version", 70, e -> "v" + e.version()),
-                        column("Size", 90, e -> BootRows.size(e.sizeBytes())),
-                        column("Groups", 140, e -> String.join(", ", e.groups() == null ? List.of() : e.groups())),
-                        column("Served", 260, e -> e.served() ? "✔ served" : "⚠ not served: " + e.problem()),
-                        column("Created by", 110, Export::createdBy)));
+                        Controls.textColumn("Address", 80, Export::address),
+                        Controls.textColumn("Image", 120, Export::image),
+                        Controls.textColumn("Version", 70, e -> "v" + e.version()),
+                        Controls.textColumn("Size", 90, e -> BootRows.size(e.sizeBytes())),
+                        Controls.textColumn(
+                                "Groups", 140, e -> String.join(", ", e.groups() == null ? List.of() : e.groups())),
+                        Controls.textColumn(
+                                "Served", 260, e -> e.served() ? "✔ served" : "⚠ not served: " + e.problem()),
+                        Controls.textColumn("Created by", 110, Export::createdBy)));
         overlays.setId("overlaysTable");
         overlays.setAccessibleText("Client overlays of the selected export");
         overlays.setPlaceholder(new Label("No client has written to this export"));
         overlays.getColumns()
                 .setAll(List.of(
-                        column("Client MAC", 140, Overlay::client),
-                        column("Name", 110, o -> machineName(o.client())),
-                        column("Written", 90, o -> BootRows.size(o.writtenBytes())),
-                        column("On disk", 90, o -> BootRows.size(o.fileBytesOnDisk())),
-                        column("Last write", 150, o -> TIME.format(Instant.ofEpochMilli(o.lastWrite()))),
-                        column("Sectors read/written", 150, o -> o.sectorsRead() + " / " + o.sectorsWritten()),
-                        column(
+                        Controls.textColumn("Client MAC", 140, Overlay::client),
+                        Controls.textColumn("Name", 110, o -> machineName(o.client())),
+                        Controls.textColumn("Written", 90, o -> BootRows.size(o.writtenBytes())),
+                        Controls.textColumn("On disk", 90, o -> BootRows.size(o.fileBytesOnDisk())),
+                        Controls.textColumn("Last write", 150, o -> TIME.format(Instant.ofEpochMilli(o.lastWrite()))),
+                        Controls.textColumn(
+                                "Sectors read/written", 150, o -> o.sectorsRead() + " / " + o.sectorsWritten()),
+                        Controls.textColumn(
                                 "Last request",
                                 150,
                                 o -> o.lastRequest() == null
@@ -206,13 +207,13 @@ public final class BootView implements ConsoleView {
         machines.setPlaceholder(new Label("No machine has asked to boot"));
         machines.getColumns()
                 .setAll(List.of(
-                        column("MAC", 140, Machine::mac),
-                        column("Status", 110, m -> statusWord(m.status())),
-                        column("Name", 120, Machine::name),
-                        column("Group", 100, Machine::group),
-                        column("Enrolled as", 110, Machine::client),
-                        column("Last address", 120, Machine::lastAddress),
-                        column("Boots", 60, m -> Long.toString(m.boots()))));
+                        Controls.textColumn("MAC", 140, Machine::mac),
+                        Controls.textColumn("Status", 110, m -> statusWord(m.status())),
+                        Controls.textColumn("Name", 120, Machine::name),
+                        Controls.textColumn("Group", 100, Machine::group),
+                        Controls.textColumn("Enrolled as", 110, Machine::client),
+                        Controls.textColumn("Last address", 120, Machine::lastAddress),
+                        Controls.textColumn("Boots", 60, m -> Long.toString(m.boots()))));
     }
 
     private static String statusWord(String status) {
@@ -222,20 +223,6 @@ public final class BootView implements ConsoleView {
             case "ignored" -> "✖ ignored";
             default -> status;
         };
-    }
-
-    private static <T> TableColumn<T, String> column(String title, double width, Function<T, String> value) {
-        TableColumn<T, String> column = new TableColumn<>(title);
-        column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
-        column.setPrefWidth(width);
-        return column;
-    }
-
-    private static Label mnemonic(String text, javafx.scene.Node target) {
-        Label label = new Label(text);
-        label.setMnemonicParsing(true);
-        label.setLabelFor(target);
-        return label;
     }
 
     private void arrived(FleetEvent event) {

@@ -24,6 +24,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.visorfleet.console.Background;
+import org.visorfleet.console.Controls;
 import org.visorfleet.console.api.FleetEvent;
 import org.visorfleet.console.api.Session;
 
@@ -90,10 +91,14 @@ final class ClientDetailView {
         status.setAccessibleText("Detail status");
 
         VBox history = new VBox(
-                4, labelFor("Recent _events", events), events, labelFor("_Command history", commands), commands);
+                4,
+                Controls.mnemonicLabel("Recent _events", events),
+                events,
+                Controls.mnemonicLabel("_Command history", commands),
+                commands);
         VBox.setVgrow(events, Priority.ALWAYS);
         VBox.setVgrow(commands, Priority.ALWAYS);
-        VBox facts = new VBox(4, labelFor("_Inventory", inventory), inventory);
+        VBox facts = new VBox(4, Controls.mnemonicLabel("_Inventory", inventory), inventory);
         VBox.setVgrow(inventory, Priority.ALWAYS);
         SplitPane split = new SplitPane(facts, history);
         split.setDividerPositions(0.45);
@@ -139,13 +144,6 @@ final class ClientDetailView {
         commands.getColumns().add(commandColumn("Output", 200, CommandResult::outputOf));
         commands.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_LAST_COLUMN);
         commands.setPlaceholder(new Label("No commands yet."));
-    }
-
-    private static Label labelFor(String text, javafx.scene.Node target) {
-        Label label = new Label(text);
-        label.setMnemonicParsing(true);
-        label.setLabelFor(target);
-        return label;
     }
 
     private static TableColumn<Fact, String> factColumn(

@@ -31,6 +31,7 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import org.visorfleet.console.Background;
 import org.visorfleet.console.ConsoleView;
+import org.visorfleet.console.Controls;
 import org.visorfleet.console.Workspace;
 import org.visorfleet.console.api.ClientStatus;
 import org.visorfleet.console.api.FleetEvent;
@@ -156,23 +157,16 @@ public final class ClientsView implements ConsoleView {
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox filters = new HBox(
                 8,
-                labelFor("_Search", search),
+                Controls.mnemonicLabel("_Search", search),
                 search,
-                labelFor("_Group", group),
+                Controls.mnemonicLabel("_Group", group),
                 group,
-                labelFor("S_tatus", status),
+                Controls.mnemonicLabel("S_tatus", status),
                 status,
                 spacer,
                 count);
         filters.setAlignment(Pos.CENTER_LEFT);
         return filters;
-    }
-
-    private static Label labelFor(String text, javafx.scene.Node target) {
-        Label label = new Label(text);
-        label.setMnemonicParsing(true);
-        label.setLabelFor(target);
-        return label;
     }
 
     private void buildTable() {

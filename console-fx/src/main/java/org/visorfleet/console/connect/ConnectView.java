@@ -11,6 +11,7 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import org.visorfleet.console.Background;
+import org.visorfleet.console.Controls;
 import org.visorfleet.console.api.FleetApi;
 import org.visorfleet.console.api.KnownServers;
 import org.visorfleet.console.api.LoginResult;
@@ -107,9 +108,9 @@ public final class ConnectView {
         fingerprint.setWrapText(true);
 
         GridPane form = new GridPane(8, 8);
-        form.addRow(0, mnemonicLabel("_Server URL", server), server);
-        form.addRow(1, mnemonicLabel("_User name", username), username);
-        form.addRow(2, mnemonicLabel("_Password", password), password);
+        form.addRow(0, Controls.mnemonicLabel("_Server URL", server), server);
+        form.addRow(1, Controls.mnemonicLabel("_User name", username), username);
+        form.addRow(2, Controls.mnemonicLabel("_Password", password), password);
         server.setPrefColumnCount(28);
 
         connect.setDefaultButton(true);
@@ -129,13 +130,6 @@ public final class ConnectView {
         hint.setWrapText(true);
         hint.setMaxWidth(520);
         root.getChildren().addAll(title, hint, form, connect, trustPane, status);
-    }
-
-    private static Label mnemonicLabel(String text, javafx.scene.Node target) {
-        Label label = new Label(text);
-        label.setMnemonicParsing(true);
-        label.setLabelFor(target);
-        return label;
     }
 
     private void connect() {

@@ -9,8 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.value.ChangeListener;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
@@ -21,7 +19,6 @@ import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
@@ -30,6 +27,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import org.visorfleet.console.Background;
 import org.visorfleet.console.ConsoleView;
+import org.visorfleet.console.Controls;
 import org.visorfleet.console.Workspace;
 import org.visorfleet.console.api.ApiException;
 import org.visorfleet.console.api.EventFeed;
@@ -172,22 +170,14 @@ public final class EventsView implements ConsoleView {
         table.setPlaceholder(new Label("No events"));
         table.getColumns()
                 .setAll(List.of(
-                        column("Time", 165, e -> TIME.format(e.instant())),
-                        column("Type", 150, FleetEvent::type),
-                        column("Actor", 130, FleetEvent::actor),
-                        column("Client", 110, FleetEvent::client),
-                        column("Detail", 400, FleetEvent::detail),
-                        column("Server", 110, FleetEvent::server)));
+                        Controls.textColumn("Time", 165, e -> TIME.format(e.instant())),
+                        Controls.textColumn("Type", 150, FleetEvent::type),
+                        Controls.textColumn("Actor", 130, FleetEvent::actor),
+                        Controls.textColumn("Client", 110, FleetEvent::client),
+                        Controls.textColumn("Detail", 400, FleetEvent::detail),
+                        Controls.textColumn("Server", 110, FleetEvent::server)));
+        table.getColumns().forEach(column -> column.setSortable(false)); // newest first, as the log is paged
         table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
-    }
-
-    private static TableColumn<FleetEvent, String> column(
-            String name, double width, Function<FleetEvent, String> value) {
-        TableColumn<FleetEvent, String> column = new TableColumn<>(name);
-        column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
-        column.setPrefWidth(width);
-        column.setSortable(false);
-        return column;
     }
 
     private static void field(TextField field, String id, String accessible) {
@@ -198,10 +188,7 @@ public final class EventsView implements ConsoleView {
     }
 
     private static Node labelled(String mnemonic, TextField target) {
-        Label label = new Label(mnemonic);
-        label.setMnemonicParsing(true);
-        label.setLabelFor(target);
-        HBox box = new HBox(4, label, target);
+        HBox box = new HBox(4, Controls.mnemonicLabel(mnemonic, target), target);
         box.setAlignment(Pos.CENTER_LEFT);
         return box;
     }

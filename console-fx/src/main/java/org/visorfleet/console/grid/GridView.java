@@ -10,9 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Parent;
@@ -32,6 +30,7 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import org.visorfleet.console.Background;
 import org.visorfleet.console.ConsoleView;
+import org.visorfleet.console.Controls;
 import org.visorfleet.console.Poller;
 import org.visorfleet.console.Workspace;
 import org.visorfleet.console.api.ApiException;
@@ -149,14 +148,15 @@ public final class GridView implements ConsoleView {
         progress.setPrefWidth(170);
         jobs.getColumns()
                 .setAll(List.of(
-                        column("Job", 50, j -> Long.toString(j.id())),
-                        column("Name", 110, Job::name),
-                        column("State", 130, Job::statusText)));
+                        Controls.textColumn("Job", 50, j -> Long.toString(j.id())),
+                        Controls.textColumn("Name", 110, Job::name),
+                        Controls.textColumn("State", 130, Job::statusText)));
         jobs.getColumns().add(progress);
         jobs.getColumns()
                 .addAll(List.of(
-                        column("Submitted by", 110, Job::submittedBy),
-                        column("Submitted", 150, j -> TIME.format(Instant.ofEpochMilli(j.submittedAt())))));
+                        Controls.textColumn("Submitted by", 110, Job::submittedBy),
+                        Controls.textColumn(
+                                "Submitted", 150, j -> TIME.format(Instant.ofEpochMilli(j.submittedAt())))));
     }
 
     private void buildUnits() {
@@ -165,22 +165,23 @@ public final class GridView implements ConsoleView {
         units.setPlaceholder(new Label("Select a job to see its units"));
         units.getColumns()
                 .setAll(List.of(
-                        column("Unit", 45, u -> Integer.toString(u.index())),
-                        column("Status", 90, GridView::unitStatus),
-                        column(
+                        Controls.textColumn("Unit", 45, u -> Integer.toString(u.index())),
+                        Controls.textColumn("Status", 90, GridView::unitStatus),
+                        Controls.textColumn(
                                 "Exit",
                                 45,
                                 u -> u.canonical() == null || u.canonical().exitStatus() == null
                                         ? ""
                                         : u.canonical().exitStatus().toString()),
-                        column(
+                        Controls.textColumn(
                                 "Instructions",
                                 95,
                                 u -> u.canonical() == null || u.canonical().instructions() == null
                                         ? ""
                                         : u.canonical().instructions().toString()),
-                        column("Standard output", 220, u -> stdoutPreviews.getOrDefault(previewKey(u), "")),
-                        column(
+                        Controls.textColumn(
+                                "Standard output", 220, u -> stdoutPreviews.getOrDefault(previewKey(u), "")),
+                        Controls.textColumn(
                                 "Result",
                                 110,
                                 u -> u.canonicalSha256() == null
@@ -196,13 +197,6 @@ public final class GridView implements ConsoleView {
             case "cancelled" -> "✖ cancelled";
             default -> unit.status();
         };
-    }
-
-    private static <T> TableColumn<T, String> column(String title, double width, Function<T, String> value) {
-        TableColumn<T, String> column = new TableColumn<>(title);
-        column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
-        column.setPrefWidth(width);
-        return column;
     }
 
     /** A progress bar with "decided/total" on it, so the number reads without the bar. */

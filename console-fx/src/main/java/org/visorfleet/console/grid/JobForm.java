@@ -18,6 +18,7 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.stage.FileChooser;
 import org.visorfleet.console.Background;
+import org.visorfleet.console.Controls;
 import org.visorfleet.console.api.ApiException;
 import org.visorfleet.console.api.Session;
 
@@ -92,15 +93,21 @@ final class JobForm {
         status.setAccessibleText("Submission status");
         status.setWrapText(true);
 
-        root.addRow(0, label("_Program", program), new HBox(6, program, browseProgram), label("_Name", name), name);
-        root.addRow(1, label("_Arguments", args), args, label("_Units", units), units);
+        root.addRow(
+                0,
+                Controls.mnemonicLabel("_Program", program),
+                new HBox(6, program, browseProgram),
+                Controls.mnemonicLabel("_Name", name),
+                name);
+        root.addRow(
+                1, Controls.mnemonicLabel("_Arguments", args), args, Controls.mnemonicLabel("_Units", units), units);
         root.addRow(
                 2,
-                label("In_puts", inputs),
+                Controls.mnemonicLabel("In_puts", inputs),
                 new HBox(6, inputs, browseInputs),
-                label("_Replication", replication),
+                Controls.mnemonicLabel("_Replication", replication),
                 replication);
-        root.addRow(3, new Label(), new HBox(8, submit, status), label("_Quorum", quorum), quorum);
+        root.addRow(3, new Label(), new HBox(8, submit, status), Controls.mnemonicLabel("_Quorum", quorum), quorum);
         root.getStyleClass().add("job-form");
     }
 
@@ -113,13 +120,6 @@ final class JobForm {
         field.setAccessibleText(accessible);
         field.setPromptText(accessible);
         field.setPrefColumnCount(columns);
-    }
-
-    private static Label label(String mnemonic, Node target) {
-        Label label = new Label(mnemonic);
-        label.setMnemonicParsing(true);
-        label.setLabelFor(target);
-        return label;
     }
 
     private void chooseProgram() {
